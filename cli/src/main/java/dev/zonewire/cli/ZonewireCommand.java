@@ -4,6 +4,7 @@ import dev.zonewire.cli.logging.Logging;
 import dev.zonewire.cli.logging.LoggingOptions;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,15 +39,35 @@ public final class ZonewireCommand implements Runnable {
         ZonewireCommand root = new ZonewireCommand();
         CommandLine commandLine = new CommandLine(root);
         commandLine.setExecutionStrategy(parseResult -> {
-            Logging.configure(root.logging.settings(), componentName(parseResult));
+            try {
+                Logging.configure(root.logging.settings(), componentName(parseResult));
+            } catch (RuntimeException e) {
+                return reportFailure(e, parseResult.asCommandLineList().getLast(), parseResult);
+            }
             return new CommandLine.RunLast().execute(parseResult);
         });
+        commandLine.setExecutionExceptionHandler(ZonewireCommand::reportFailure);
         return EnvironmentDefaults.install(commandLine, environment);
     }
 
     @Override
     public void run() {
         spec.commandLine().usage(System.out);
+    }
+
+    /**
+     * A command that fails prints one line naming the cause on stderr, with the stack trace in
+     * the debug log, and exits with 1.
+     */
+    private static int reportFailure(Exception failure, CommandLine command, ParseResult parseResult) {
+        Throwable described = failure;
+        while (described.getMessage() == null && described.getCause() != null) {
+            described = described.getCause();
+        }
+        String reason = described.getMessage() != null ? described.getMessage() : described.getClass().getSimpleName();
+        command.getErr().println("zonewire " + command.getCommandName() + ": " + reason);
+        LoggerFactory.getLogger(ZonewireCommand.class).debug("{} failed", command.getCommandName(), failure);
+        return 1;
     }
 
     /** The name of the subcommand that runs (e.g. "relay"), which names its log file. */

@@ -42,4 +42,22 @@ class ZonewireCommandTest {
             assertThat(sub.getCommandSpec().optionsMap()).containsKey("--help");
         }
     }
+
+    @Test
+    void aFailingCommandPrintsOneLineNamingTheCauseAndExitsWithOne(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path notADirectory = java.nio.file.Files.createFile(dir.resolve("plain-file"));
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = ZonewireCommand.commandLine(Map.of());
+        commandLine.setErr(new PrintWriter(err));
+
+        int exitCode = commandLine.execute("--log-dir", notADirectory.resolve("logs").toString(), "version");
+
+        assertThat(exitCode).isEqualTo(1);
+        assertThat(err.toString().lines().toList())
+                .singleElement()
+                .asString()
+                .startsWith("zonewire version: cannot create log directory")
+                .contains("plain-file");
+    }
 }

@@ -12,6 +12,7 @@ import ch.qos.logback.core.util.Duration;
 import ch.qos.logback.core.util.FileSize;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -62,7 +63,10 @@ public final class Logging {
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create log directory " + dir + ": " + e.getMessage(), e);
+            String reason = e instanceof FileSystemException fs && fs.getReason() != null
+                    ? fs.getReason()
+                    : e.getClass().getSimpleName();
+            throw new UncheckedIOException("cannot create log directory " + dir + " (" + reason + ")", e);
         }
         if (!Files.isWritable(dir)) {
             throw new IllegalStateException("log directory " + dir + " is not writable");
