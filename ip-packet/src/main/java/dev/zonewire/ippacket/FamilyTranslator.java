@@ -103,7 +103,7 @@ public final class FamilyTranslator {
         int protocol = packet.protocol();
         long oldAddresses = Checksum.sum(buffer, packet.offset() + 8, 32);
         if (packet.isIcmpv6()) {
-            echoToIcmpv4(buffer, packet.payloadIndex(), oldAddresses + IpPacket.PROTOCOL_ICMPV6 + payloadLength);
+            echoToIcmpv4(buffer, packet.payloadIndex(), payloadLength, oldAddresses + IpPacket.PROTOCOL_ICMPV6 + payloadLength);
         } else {
             long newAddresses = Checksum.sum32(source.bits()) + Checksum.sum32(destination.bits());
             packet.adjustTransportChecksum(Checksum.replacedSum(oldAddresses, newAddresses), true);
@@ -210,7 +210,7 @@ public final class FamilyTranslator {
         int quotedPayloadLength = quoted.payloadLength();
         long quotedOldAddresses = Checksum.sum(buffer, quoted.offset() + 8, 32);
         if (quoted.isIcmpv6()) {
-            echoToIcmpv4(buffer, quotedTransport, quotedOldAddresses + IpPacket.PROTOCOL_ICMPV6 + quotedPayloadLength);
+            echoToIcmpv4(buffer, quotedTransport, present, quotedOldAddresses + IpPacket.PROTOCOL_ICMPV6 + quotedPayloadLength);
         } else {
             long quotedNewAddresses = Checksum.sum32(destination.bits()) + Checksum.sum32(source.bits());
             quoted.adjustTransportChecksum(Checksum.replacedSum(quotedOldAddresses, quotedNewAddresses), true);
@@ -307,11 +307,17 @@ public final class FamilyTranslator {
         retypeEcho(buffer, index, translated, pseudoHeader);
     }
 
-    /** Echo request 128 becomes 8 and reply 129 becomes 0; the checksum loses the ICMPv6 pseudo-header. */
-    private static void echoToIcmpv4(ByteBuffer buffer, int index, long pseudoHeader) {
+    /**
+     * Echo request 128 becomes 8 and reply 129 becomes 0; the checksum loses the ICMPv6
+     * pseudo-header. {@code present} bytes of the message are in the buffer.
+     */
+    private static void echoToIcmpv4(ByteBuffer buffer, int index, int present, long pseudoHeader) {
         int type = buffer.get(index) & 0xFF;
         int translated = type == Icmpv6Message.ECHO_REQUEST ? Icmpv4Message.ECHO_REQUEST : Icmpv4Message.ECHO_REPLY;
         retypeEcho(buffer, index, translated, Checksum.replacedSum(pseudoHeader, 0));
+        if (buffer.getShort(index + 2) == 0 && Checksum.onlyZeros(buffer, index, present, index + 2)) {
+            buffer.putShort(index + 2, (short) 0xFFFF); // see Checksum.adjust
+        }
     }
 
     private static void retypeEcho(ByteBuffer buffer, int index, int newType, long checksumDelta) {

@@ -581,8 +581,7 @@ public final class IpPacket {
     /**
      * Applies {@code delta} to the transport checksum. A change to the addresses
      * ({@code pseudoHeader}) does not touch ICMPv4, whose checksum has no pseudo-header. A UDP
-     * checksum of zero ("none") stays zero, and a computed zero is sent as 0xFFFF (RFC 768). A
-     * checksum the quote cut off is left alone.
+     * checksum of zero ("none") stays zero. A checksum the quote cut off is left alone.
      */
     void adjustTransportChecksum(long delta, boolean pseudoHeader) {
         int kind = transportChecksumKind();
@@ -594,12 +593,20 @@ public final class IpPacket {
             return;
         }
         int old = buffer.getShort(index) & 0xFFFF;
-        if (kind != PROTOCOL_UDP) {
-            writeChecksumField(index, Checksum.adjust(old, delta));
-        } else if (old != 0) {
-            int updated = Checksum.adjust(old, delta);
-            writeChecksumField(index, updated == 0 ? 0xFFFF : updated);
+        if (kind == PROTOCOL_UDP && old == 0) {
+            return;
         }
+        int updated = Checksum.adjust(old, delta);
+        writeChecksumField(index, updated == 0 ? zeroChecksum(kind, index) : updated);
+    }
+
+    /** Which form of ones'-complement zero a checksum field must hold when the data sums to zero. */
+    private int zeroChecksum(int kind, int checksumIndex) {
+        return switch (kind) {
+            case PROTOCOL_UDP -> 0xFFFF; // RFC 768: 0x0000 means "no checksum"
+            case PROTOCOL_ICMP -> Checksum.onlyZeros(buffer, transportIndex, end - transportIndex, checksumIndex) ? 0xFFFF : 0;
+            default -> 0;
+        };
     }
 
     private void writeChecksumField(int index, int value) {
