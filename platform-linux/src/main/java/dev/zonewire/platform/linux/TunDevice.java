@@ -56,6 +56,8 @@ public final class TunDevice implements AutoCloseable {
     private long packetsWritten;
     private long readsDropped;
     private long writesRejected;
+    private long superPacketsRead;
+    private long superPacketsWritten;
 
     private TunDevice(NativeFd fd, String name, int index, TunOptions options) {
         this.fd = fd;
@@ -210,6 +212,7 @@ public final class TunDevice implements AutoCloseable {
                     writesRejected += covered;
                 } else {
                     written += covered;
+                    superPacketsWritten += covered > 1 ? 1 : 0;
                 }
                 i += covered;
             }
@@ -254,7 +257,8 @@ public final class TunDevice implements AutoCloseable {
     }
 
     public TunStats stats() {
-        return new TunStats(packetsRead, packetsWritten, readsDropped, writesRejected);
+        return new TunStats(packetsRead, packetsWritten, readsDropped, writesRejected, superPacketsRead,
+                superPacketsWritten);
     }
 
     public boolean isOpen() {
@@ -331,6 +335,9 @@ public final class TunDevice implements AutoCloseable {
             }
             pendingSegment = 0;
             pendingSegments = splitter.segmentCount();
+            if (pendingSegments > 1) {
+                superPacketsRead++;
+            }
         }
         int length = splitter.writeSegment(pendingSegment++, destination);
         if (length < 0) {

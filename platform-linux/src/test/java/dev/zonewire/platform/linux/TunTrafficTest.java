@@ -145,7 +145,7 @@ class TunTrafficTest {
             for (int i = 0; i < 40; i++) {
                 assertThat(receive(socket)).isEqualTo("datagram " + i);
             }
-            assertThat(tun.stats()).isEqualTo(new TunStats(count, 40, 0, 0));
+            assertThat(tun.stats()).isEqualTo(new TunStats(count, 40, 0, 0, 0, 0));
         }
     }
 
