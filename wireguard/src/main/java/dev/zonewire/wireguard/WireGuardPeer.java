@@ -119,6 +119,13 @@ public final class WireGuardPeer {
         return "WireGuardPeer[" + publicKey + "]";
     }
 
+    /** A new peer with a persistent keepalive says hello at once, so that it is reachable behind NAT. */
+    void start(long now) {
+        if (persistentKeepaliveNanos > 0) {
+            sendKeepalive(now);
+        }
+    }
+
     // ---- Outgoing data -------------------------------------------------------------------------
 
     /**

@@ -105,9 +105,7 @@ public final class WireGuardTunnel {
         }
         WireGuardPeer peer = new WireGuardPeer(this, config);
         peers.put(config.publicKey(), peer);
-        if (!config.persistentKeepalive().isZero()) {
-            peer.setPersistentKeepalive(config.persistentKeepalive(), now);
-        }
+        peer.start(now);
         return peer;
     }
 
