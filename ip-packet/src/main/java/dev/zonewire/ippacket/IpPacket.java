@@ -100,7 +100,7 @@ public final class IpPacket {
             throw new IllegalArgumentException("packet buffers must be big-endian");
         }
         if (length > maxLength) {
-            return fail(PacketStatus.TOO_LONG);
+            return status = PacketStatus.TOO_LONG;
         }
         return status = parse(buffer, offset, length);
     }
@@ -372,11 +372,6 @@ public final class IpPacket {
     IpPacket quotedView() {
         requireOwnPacket();
         return quoted;
-    }
-
-    private PacketStatus fail(PacketStatus reason) {
-        status = reason;
-        return reason;
     }
 
     /** Re-points this view at a packet a translation just wrote; the result may exceed {@code maxLength}. */
