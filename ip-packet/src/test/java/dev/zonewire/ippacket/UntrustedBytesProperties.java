@@ -1,6 +1,6 @@
 package dev.zonewire.ippacket;
 
-import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
@@ -40,7 +40,7 @@ class UntrustedBytesProperties {
     Arbitrary<byte[]> corruptedPackets() {
         Arbitrary<byte[]> originals = Arbitraries.oneOf(
                 Arbitraries.of(CapturedPackets.ALL).map(HexFormat.of()::parseHex),
-                PacketSpec.packets(300).map(UntrustedBytesProperties::built));
+                PacketSpec.packets(300).map(PacketSpec::toBytes));
         Arbitrary<List<int[]>> overwrites = Combinators.combine(
                         Arbitraries.integers().between(0, 400), Arbitraries.integers().between(0, 255))
                 .as((index, value) -> new int[] {index, value})
@@ -56,13 +56,7 @@ class UntrustedBytesProperties {
                 bytes[overwrite[0]] = (byte) overwrite[1];
             }
         }
-        return cut < bytes.length && cut % 3 == 0 ? java.util.Arrays.copyOf(bytes, cut) : bytes;
-    }
-
-    private static byte[] built(PacketSpec spec) {
-        ByteBuffer buffer = TestPackets.buffer();
-        int length = spec.writeTo(buffer, 0);
-        return TestPackets.bytes(buffer, 0, length);
+        return cut < bytes.length && cut % 3 == 0 ? Arrays.copyOf(bytes, cut) : bytes;
     }
 
     private static byte[] withFirstByte(byte[] bytes, int first) {
