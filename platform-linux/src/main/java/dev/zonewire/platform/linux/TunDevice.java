@@ -8,6 +8,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Linux TUN interface: IP packets the kernel routes to the interface are read here, and IP
@@ -24,6 +26,7 @@ import java.nio.charset.StandardCharsets;
  * {@link TunOptions#withMultiQueue(boolean)} for that.
  */
 public final class TunDevice implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(TunDevice.class);
     private static final String DEVICE_PATH = "/dev/net/tun";
     private static final long TUNSETIFF = 0x400454caL;
     private static final long TUNSETOFFLOAD = 0x400454d0L;
@@ -100,6 +103,8 @@ public final class TunDevice implements AutoCloseable {
                 enableOffload(descriptor, name);
             }
             int index = Libc.check(Libc.ifNameToIndex(fd.arena().allocateFrom(name)), "find index of " + name);
+            LOG.info("Opened TUN device {} (index {}, multi-queue {}, offload {})", name, index, options.multiQueue(),
+                    options.offload());
             return new TunDevice(fd, name, index, options);
         } catch (IOException | RuntimeException e) {
             fd.close();
@@ -302,6 +307,7 @@ public final class TunDevice implements AutoCloseable {
         int tcp = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
         int result = Libc.ioctl(descriptor, TUNSETOFFLOAD, tcp | TUN_F_USO4 | TUN_F_USO6);
         if (result == -Errno.EINVAL) {
+            LOG.debug("The kernel has no UDP segmentation offload for TUN {}; TCP only", name);
             result = Libc.ioctl(descriptor, TUNSETOFFLOAD, tcp);
         }
         Libc.check(result, "enable offload on TUN " + name + " (TUNSETOFFLOAD)");

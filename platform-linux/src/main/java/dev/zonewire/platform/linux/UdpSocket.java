@@ -9,6 +9,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A UDP socket for the data path: many datagrams per system call ({@code recvmmsg},
@@ -26,6 +28,8 @@ import java.net.InetSocketAddress;
  * of the thread that opened it.
  */
 public final class UdpSocket implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UdpSocket.class);
+
     /** The most datagrams one GSO send may carry on every kernel that has GSO. */
     public static final int MAX_GSO_SEGMENTS = 64;
 
@@ -123,8 +127,11 @@ public final class UdpSocket implements AutoCloseable {
             Libc.check(Libc.bind(descriptor, address, length), "bind UDP socket to " + format(options.bindAddress()));
             MemorySegment addressLength = arena.allocateFrom(JAVA_INT, SocketAddresses.MAX_SIZE);
             Libc.check(Libc.getsockname(descriptor, address, addressLength), "read address of UDP socket");
-            return new UdpSocket(fd, ipv6, SocketAddresses.read(address), receiveOffload, sendOffload,
+            UdpSocket udp = new UdpSocket(fd, ipv6, SocketAddresses.read(address), receiveOffload, sendOffload,
                     socket.get(SOL_SOCKET, SO_RCVBUF, "SO_RCVBUF"), socket.get(SOL_SOCKET, SO_SNDBUF, "SO_SNDBUF"));
+            LOG.info("Opened {} (receive buffer {} B, send buffer {} B, GRO {}, GSO {})", udp.description,
+                    udp.receiveBufferSize, udp.sendBufferSize, receiveOffload, sendOffload);
+            return udp;
         } catch (IOException | RuntimeException e) {
             fd.close();
             throw e;
@@ -225,6 +232,8 @@ public final class UdpSocket implements AutoCloseable {
                     fd.awaitWritable(-1);
                 } else if (count == -Errno.EIO && sendOffload && isSegmented(batch, next)) {
                     // The device cannot segment; from now on this socket sends datagrams one by one.
+                    LOG.warn("{}: the outgoing device refused a GSO send (EIO); sending datagrams one by one from now on",
+                            description);
                     sendOffload = false;
                     sent += sendSegmentsSeparately(descriptor, batch, next);
                     next++;
