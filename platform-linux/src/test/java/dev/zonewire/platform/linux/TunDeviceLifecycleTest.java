@@ -58,6 +58,28 @@ class TunDeviceLifecycleTest {
     }
 
     @Test
+    void deletingTheInterfaceWakesItsReaderWithEbadfd() throws Exception {
+        try (TunDevice tun = namespace.call(() -> TunDevice.open(TunOptions.named("zw-plt-life0")));
+                Rtnetlink netlink = namespace.call(Rtnetlink::open);
+                PacketBatch batch = PacketBatch.allocate(8, 1500)) {
+            CompletableFuture<Integer> reader = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return tun.read(batch);
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Thread.sleep(200);
+
+            netlink.deleteLink(tun.index());
+
+            assertThatThrownBy(() -> reader.get(5, TimeUnit.SECONDS))
+                    .hasRootCauseInstanceOf(ErrnoException.class)
+                    .rootCause().hasMessage("read from TUN zw-plt-life0: File descriptor in bad state (EBADFD)");
+        }
+    }
+
+    @Test
     void aClosedDeviceRefusesReadsAndWritesAndClosesTwiceQuietly() throws Exception {
         TunDevice tun = namespace.call(() -> TunDevice.open(TunOptions.named("zw-plt-life0")));
         tun.close();
