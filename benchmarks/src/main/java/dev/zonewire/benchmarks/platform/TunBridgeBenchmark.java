@@ -21,8 +21,10 @@ import java.util.regex.Pattern;
  * How fast a TUN device moves TCP through this module, end to end: iperf3 (one TCP stream) from
  * one network namespace to another, where the only link is two TUN devices and a Java thread per
  * direction copying batches from one to the other: the data path of a tunnel without its
- * encryption. Runs a veth pair first as the kernel's own figure, then the TUN bridge without and
- * with offload. Needs root and iperf3; creates and deletes namespaces {@code zw-plt-bench-*}.
+ * encryption. Runs a veth pair first as the kernel's own figure, then the TUN bridge without
+ * offload, with offload on one side only (the sender's device, where super-packets are cut on
+ * read; the receiver's, where segments are merged on write), and on both. Needs root and iperf3;
+ * creates and deletes namespaces {@code zw-plt-bench-*}.
  *
  * <pre>java --enable-native-access=ALL-UNNAMED -cp benchmarks/target/benchmarks.jar \
  *     dev.zonewire.benchmarks.platform.TunBridgeBenchmark [seconds]</pre>
@@ -42,21 +44,31 @@ public final class TunBridgeBenchmark {
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         List<String> lines = new ArrayList<>();
-        lines.add(String.format("%-26s %12s  %s", "link", "Mbit/s", "packets per super-packet (read / written)"));
+        lines.add(String.format("%-28s %8s %12s  %s", "link", "Mbit/s", "retransmits",
+                "packets per super-packet (read / written)"));
         lines.add(row("veth (kernel only)", withNamespaces(() -> veth(seconds)), null, null));
-        for (boolean offload : new boolean[] {false, true}) {
+        // Offload on the sending side cuts super-packets on read; on the receiving side it merges on write.
+        String[] names = {"TUN bridge, no offload", "TUN, offload sender only", "TUN, offload receiver only",
+                "TUN bridge, offload"};
+        boolean[][] offloads = {{false, false}, {true, false}, {false, true}, {true, true}};
+        for (int i = 0; i < names.length; i++) {
+            boolean[] offload = offloads[i];
             TunStats[] stats = new TunStats[2];
-            double bits = withNamespaces(() -> tunBridge(seconds, offload, stats));
-            lines.add(row("TUN bridge, offload " + (offload ? "on" : "off"), bits, stats[0], stats[1]));
+            Result result = withNamespaces(() -> tunBridge(seconds, offload[0], offload[1], stats));
+            lines.add(row(names[i], result, stats[0], stats[1]));
         }
         lines.forEach(System.out::println);
     }
 
-    private static String row(String link, double bitsPerSecond, TunStats sender, TunStats receiver) {
+    private static String row(String link, Result result, TunStats sender, TunStats receiver) {
         String ratios = sender == null ? "" : String.format("%.1f / %.1f",
                 ratio(sender.packetsRead(), sender.superPacketsRead()),
                 ratio(receiver.packetsWritten(), receiver.superPacketsWritten()));
-        return String.format("%-26s %12.0f  %s", link, bitsPerSecond / 1e6, ratios);
+        return String.format("%-28s %8.0f %12d  %s", link, result.bitsPerSecond() / 1e6, result.retransmits(), ratios);
+    }
+
+    /** What iperf3's receiver measured, and how many segments the sender's TCP retransmitted. */
+    private record Result(double bitsPerSecond, long retransmits) {
     }
 
     private static double ratio(long packets, long superPackets) {
@@ -64,10 +76,10 @@ public final class TunBridgeBenchmark {
     }
 
     private interface Measurement {
-        double run() throws Exception;
+        Result run() throws Exception;
     }
 
-    private static double withNamespaces(Measurement measurement) throws Exception {
+    private static Result withNamespaces(Measurement measurement) throws Exception {
         run("ip", "netns", "add", LEFT);
         run("ip", "netns", "add", RIGHT);
         try {
@@ -78,7 +90,7 @@ public final class TunBridgeBenchmark {
         }
     }
 
-    private static double veth(int seconds) throws Exception {
+    private static Result veth(int seconds) throws Exception {
         run("ip", "link", "add", "zw-plt-bvl", "netns", LEFT, "type", "veth", "peer", "name", "zw-plt-bvr", "netns", RIGHT);
         run("ip", "-n", LEFT, "addr", "add", LEFT_ADDRESS + "/24", "dev", "zw-plt-bvl");
         run("ip", "-n", RIGHT, "addr", "add", RIGHT_ADDRESS + "/24", "dev", "zw-plt-bvr");
@@ -88,19 +100,20 @@ public final class TunBridgeBenchmark {
         return iperf(seconds);
     }
 
-    private static double tunBridge(int seconds, boolean offload, TunStats[] stats) throws Exception {
-        try (TunDevice left = openTun(LEFT, "zw-plt-btl", offload, LEFT_ADDRESS, RIGHT_ADDRESS);
-                TunDevice right = openTun(RIGHT, "zw-plt-btr", offload, RIGHT_ADDRESS, LEFT_ADDRESS)) {
+    private static Result tunBridge(int seconds, boolean leftOffload, boolean rightOffload, TunStats[] stats)
+            throws Exception {
+        try (TunDevice left = openTun(LEFT, "zw-plt-btl", leftOffload, LEFT_ADDRESS, RIGHT_ADDRESS);
+                TunDevice right = openTun(RIGHT, "zw-plt-btr", rightOffload, RIGHT_ADDRESS, LEFT_ADDRESS)) {
             Thread leftToRight = forward(left, right);
             Thread rightToLeft = forward(right, left);
-            double bits = iperf(seconds);
+            Result result = iperf(seconds);
             stats[0] = left.stats();
             stats[1] = right.stats();
             left.close();
             right.close();
             leftToRight.join();
             rightToLeft.join();
-            return bits;
+            return result;
         }
     }
 
@@ -131,8 +144,8 @@ public final class TunBridgeBenchmark {
         });
     }
 
-    /** Runs one iperf3 TCP stream from left to right and returns the receiver's bits per second. */
-    private static double iperf(int seconds) throws Exception {
+    /** Runs one iperf3 TCP stream from left to right in the fresh namespaces. */
+    private static Result iperf(int seconds) throws Exception {
         Process server = new ProcessBuilder("ip", "netns", "exec", RIGHT, "iperf3", "-s", "-1", "-B", RIGHT_ADDRESS)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
@@ -143,11 +156,19 @@ public final class TunBridgeBenchmark {
             if (!received.find()) {
                 throw new IllegalStateException("no result in iperf3's output: " + json);
             }
-            return Double.parseDouble(received.group(1));
+            return new Result(Double.parseDouble(received.group(1)), retransmits());
         } finally {
             server.destroy();
             server.waitFor(5, TimeUnit.SECONDS);
         }
+    }
+
+    /** The left namespace's TCP RetransSegs counter; the namespace is fresh, so it counts this run only. */
+    private static long retransmits() throws Exception {
+        String[] lines = run("ip", "netns", "exec", LEFT, "cat", "/proc/net/snmp").lines()
+                .filter(line -> line.startsWith("Tcp:")).toArray(String[]::new);
+        List<String> names = List.of(lines[0].split("\\s+"));
+        return Long.parseLong(lines[1].split("\\s+")[names.indexOf("RetransSegs")]);
     }
 
     private static String run(String... command) throws IOException, InterruptedException {

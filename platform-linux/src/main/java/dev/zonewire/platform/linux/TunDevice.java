@@ -241,6 +241,9 @@ public final class TunDevice implements AutoCloseable {
      *     argument (EINVAL)"} for bytes that are not an IP packet
      */
     public void write(MemorySegment packet) throws IOException {
+        if (packet.byteSize() > MAX_PACKET) {
+            throw new ErrnoException("write to TUN " + name, Errno.EMSGSIZE);
+        }
         int descriptor = fd.acquire();
         try {
             long result;
