@@ -191,10 +191,28 @@ public final class DatagramBatch implements AutoCloseable {
 
     /**
      * Sets the source address to send slot {@code i} from ({@code IP_PKTINFO}), for a host with
-     * several addresses; null (the default) lets the kernel choose.
+     * several addresses: 4 or 16 bytes, or null (the default) to let the kernel choose. An
+     * address of the other family than the socket's is ignored.
      */
+    public void setLocal(int i, byte[] address) {
+        int length = address == null ? 0 : address.length;
+        if (length != 0 && length != 4 && length != 16) {
+            throw new IllegalArgumentException("an IP address has 4 or 16 bytes, not " + length);
+        }
+        if (length != 0) {
+            System.arraycopy(address, 0, localAddresses, i * 16, length);
+        }
+        localAddressLengths[i] = (byte) length;
+    }
+
+    /** Like {@link #setLocal(int, byte[])} (allocates). */
     public void setLocal(int i, InetAddress local) {
-        setLocalAddress(i, local == null ? null : local.getAddress(), local == null ? 0 : local.getAddress().length);
+        setLocal(i, local == null ? null : local.getAddress());
+    }
+
+    @Override
+    public void close() {
+        arena.close();
     }
 
     int localAddressLength(int i) {
@@ -209,16 +227,6 @@ public final class DatagramBatch implements AutoCloseable {
     void copyLocalAddress(int from, int to) {
         System.arraycopy(localAddresses, from * 16, localAddresses, to * 16, 16);
         localAddressLengths[to] = localAddressLengths[from];
-    }
-
-    void setLocalAddress(int i, byte[] address, int length) {
-        if (length != 0 && length != 4 && length != 16) {
-            throw new IllegalArgumentException("an IP address has 4 or 16 bytes, not " + length);
-        }
-        if (length != 0) {
-            System.arraycopy(address, 0, localAddresses, i * 16, length);
-        }
-        localAddressLengths[i] = (byte) length;
     }
 
     void setLocalAddress(int i, MemorySegment address, long offset, int length) {
@@ -244,10 +252,5 @@ public final class DatagramBatch implements AutoCloseable {
 
     MemorySegment control(int i) {
         return controls[i];
-    }
-
-    @Override
-    public void close() {
-        arena.close();
     }
 }

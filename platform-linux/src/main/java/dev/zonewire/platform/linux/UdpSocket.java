@@ -310,7 +310,7 @@ public final class UdpSocket implements AutoCloseable {
         long controlLength = (flags & MSG_CTRUNC) != 0
                 ? 0 : Math.min(batch.headers.get(JAVA_LONG, header + 40), DatagramBatch.CONTROL_SIZE);
         int segmentSize = 0;
-        batch.setLocalAddress(i, null, 0);
+        batch.setLocal(i, (byte[]) null);
         for (long offset = 0; offset + CMSG_HEADER <= controlLength; ) {
             long length = control.get(JAVA_LONG, offset);
             int level = control.get(JAVA_INT, offset + 8);
