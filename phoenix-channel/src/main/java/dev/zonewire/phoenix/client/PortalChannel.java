@@ -333,7 +333,8 @@ public final class PortalChannel implements AutoCloseable {
         }
 
         @Override
-        public void onWebSocketClose(int status, String reason) {
+        public void onWebSocketClose(int status, String reason, Callback callback) {
+            callback.succeed();
             String why = status + (reason == null || reason.isBlank() ? "" : " " + sanitize(reason));
             input(() -> {
                 if (sessionAttempt == attempt) {

@@ -129,10 +129,14 @@ public final class ChannelServer implements AutoCloseable {
 
     /** Closes every socket with 1001 and stops listening. */
     @Override
-    public void close() throws Exception {
+    public void close() {
         idleChecker.shutdownNow();
         sockets.forEach(SocketConnection::shutdown);
-        jetty.stop();
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the channel server failed: {}", e.toString());
+        }
     }
 
     // ---- for the sockets ----

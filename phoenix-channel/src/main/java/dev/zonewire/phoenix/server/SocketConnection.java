@@ -113,7 +113,8 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
     }
 
     @Override
-    public void onWebSocketClose(int status, String reason) {
+    public void onWebSocketClose(int status, String reason, Callback callback) {
+        callback.succeed();
         if (status == StatusCode.MESSAGE_TOO_LARGE) {
             server.stats().oversizedFrames.increment();
             LOG.warn("socket {} closed: a frame exceeded {} bytes", id, endpoint.maxFrameBytes());
@@ -264,8 +265,8 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
             replyError(message.joinRef(), message, "unmatched topic");
             return;
         }
-        send(Message.reply(channel.joinRef(), message.ref(), message.topic(), true, null));
         ended(channel, Channel.Termination.LEFT);
+        send(Message.reply(channel.joinRef(), message.ref(), message.topic(), true, null));
     }
 
     private void push(Message message) {
@@ -298,17 +299,17 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
     }
 
     private void finish(Channel<I> channel, Channel.Termination reason) {
-        if (!channel.isOpen()) {
+        if (!ended(channel, reason)) {
             return;
         }
         String event = reason == Channel.Termination.CRASHED ? Message.ERROR : Message.CLOSE;
         send(new Message(channel.joinRef(), channel.joinRef(), channel.topic(), event, JsonNodeFactory.instance.objectNode()));
-        ended(channel, reason);
     }
 
-    private void ended(Channel<I> channel, Channel.Termination reason) {
+    /** Runs the end of a channel once: unsubscribes it and tells its handler. False if it had already ended. */
+    private boolean ended(Channel<I> channel, Channel.Termination reason) {
         if (!channel.markEnded()) {
-            return;
+            return false;
         }
         server.unsubscribe(channel);
         endpoint.handlerFor(channel.topic()).ifPresent(handler -> {
@@ -318,6 +319,7 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
                 LOG.error("socket {}: the handler for '{}' failed when its channel ended", id, channel.topic(), bug);
             }
         });
+        return true;
     }
 
     private void replyError(JsonNode joinRef, Message message, String reason) {
