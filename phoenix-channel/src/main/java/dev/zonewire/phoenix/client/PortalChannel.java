@@ -61,6 +61,8 @@ public final class PortalChannel implements AutoCloseable {
         http.setUserAgentField(null);
         this.webSockets = new WebSocketClient(http);
         this.webSockets.setIdleTimeout(Duration.ZERO); // the heartbeat decides when the portal is gone
+        this.webSockets.setMaxTextMessageSize(config.maxFrameBytes());
+        this.webSockets.setMaxBinaryMessageSize(config.maxFrameBytes());
         this.loop = Thread.ofPlatform().name("zw-phx-channel-" + url.mode().topic()).daemon().unstarted(this::runLoop);
     }
 
