@@ -53,7 +53,7 @@ public final class PortalChannel implements AutoCloseable {
         this.config = config;
         this.listener = listener;
         this.core = new ChannelClient(config, url, new SplittableRandom());
-        this.tokenText = tokenOf(url);
+        this.tokenText = url.token().expose();
         HttpClient http = new HttpClient();
         http.setSocketAddressResolver(this::resolveToChosenAddresses);
         http.setConnectTimeout(config.connectTimeoutPerAddress().toMillis());
@@ -98,7 +98,7 @@ public final class PortalChannel implements AutoCloseable {
     /** Reconnects with a new URL (a new public key after a reset); see {@link ChannelClient#connect(LoginUrl, long)}. */
     public void reconnect(LoginUrl url) {
         synchronized (lock) {
-            tokenText = tokenOf(url);
+            tokenText = url.token().expose();
             core.connect(url, System.nanoTime());
             performActions();
         }
@@ -112,7 +112,9 @@ public final class PortalChannel implements AutoCloseable {
     }
 
     public ChannelClient.ChannelStats stats() {
-        return core.stats();
+        synchronized (lock) {
+            return core.stats();
+        }
     }
 
     /** Closes the connection gracefully and waits (up to the close timeout and a little more) for it. */
@@ -287,12 +289,6 @@ public final class PortalChannel implements AutoCloseable {
         }
         return text.replace(token, "REDACTED")
                 .replace(java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8), "REDACTED");
-    }
-
-    private static String tokenOf(LoginUrl url) {
-        String query = url.expose().getRawQuery();
-        String encoded = query.substring("token=".length(), query.indexOf('&') < 0 ? query.length() : query.indexOf('&'));
-        return java.net.URLDecoder.decode(encoded, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**

@@ -82,6 +82,9 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
 
     @Override
     public void onWebSocketOpen(Session opened) {
+        opened.setMaxTextMessageSize(endpoint.maxFrameBytes());
+        opened.setMaxBinaryMessageSize(endpoint.maxFrameBytes());
+        opened.setIdleTimeout(endpoint.idleTimeout().plus(ChannelServer.JETTY_IDLE_MARGIN));
         this.session = opened;
         lastReceivedNanos = System.nanoTime();
         server.register(this);
