@@ -37,6 +37,7 @@ public final class PortalChannel implements AutoCloseable {
     private final Object lock = new Object();
     private final ChannelClient core;
     private final ChannelConfig config;
+    private final HostResolver resolver;
     private final Consumer<ChannelEvent> listener;
     private final WebSocketClient webSockets;
     private final Thread loop;
@@ -49,8 +50,9 @@ public final class PortalChannel implements AutoCloseable {
     private long abandonedUpTo = -1;
     private volatile String tokenText;
 
-    private PortalChannel(ChannelConfig config, LoginUrl url, Consumer<ChannelEvent> listener) {
+    private PortalChannel(ChannelConfig config, LoginUrl url, HostResolver resolver, Consumer<ChannelEvent> listener) {
         this.config = config;
+        this.resolver = resolver;
         this.listener = listener;
         this.core = new ChannelClient(config, url, new SplittableRandom());
         this.tokenText = url.token().expose();
@@ -71,7 +73,12 @@ public final class PortalChannel implements AutoCloseable {
      * channel's own thread and must not block it for long.
      */
     public static PortalChannel start(ChannelConfig config, LoginUrl url, Consumer<ChannelEvent> listener) {
-        var channel = new PortalChannel(config, url, listener);
+        return start(config, url, HostResolver.SYSTEM, listener);
+    }
+
+    /** Like {@link #start(ChannelConfig, LoginUrl, Consumer)}, resolving the portal's host with {@code resolver}. */
+    public static PortalChannel start(ChannelConfig config, LoginUrl url, HostResolver resolver, Consumer<ChannelEvent> listener) {
+        var channel = new PortalChannel(config, url, resolver, listener);
         try {
             channel.webSockets.start();
         } catch (Exception e) {
@@ -202,9 +209,9 @@ public final class PortalChannel implements AutoCloseable {
     private void resolve(long attempt, String host) {
         Thread.ofVirtual().name("zw-phx-dns").start(() -> {
             try {
-                List<InetAddress> addresses = List.of(InetAddress.getAllByName(host));
+                List<InetAddress> addresses = List.copyOf(resolver.resolve(host));
                 input(() -> core.handleResolved(attempt, addresses, System.nanoTime()));
-            } catch (UnknownHostException | SecurityException e) {
+            } catch (UnknownHostException | RuntimeException e) {
                 input(() -> core.handleResolveFailed(attempt, e.getClass().getSimpleName(), System.nanoTime()));
             }
         });
@@ -215,7 +222,9 @@ public final class PortalChannel implements AutoCloseable {
         attemptAddresses = open.addresses();
         var request = new ClientUpgradeRequest(open.url().expose());
         request.setHeader("User-Agent", open.userAgent());
-        request.setTimeout(config.handshakeTimeout().toMillis() + config.connectTimeoutPerAddress().toMillis() * open.addresses().size(), TimeUnit.MILLISECONDS);
+        // The core's deadline decides; Jetty's, a second later, only reclaims an abandoned attempt.
+        long coreDeadlineMillis = config.handshakeTimeout().toMillis() + config.connectTimeoutPerAddress().toMillis() * open.addresses().size();
+        request.setTimeout(coreDeadlineMillis + 1000, TimeUnit.MILLISECONDS);
         var response = new UpgradeResponseCapture();
         try {
             webSockets.connect(new SocketListener(open.attempt()), request, response)
