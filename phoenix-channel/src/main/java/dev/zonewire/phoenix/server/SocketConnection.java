@@ -41,6 +41,7 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
     private final Object sendLock = new Object();
     private volatile Session session;
     private volatile boolean closingIdle;
+    private boolean closed;
     private volatile long lastReceivedNanos = System.nanoTime();
     private long joinWindowStart = System.nanoTime();
     private int joinsInWindow;
@@ -126,6 +127,7 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
         }
         List<Channel<I>> ended;
         synchronized (this) {
+            closed = true;
             ended = new ArrayList<>(channels.values());
             channels.clear();
         }
@@ -246,10 +248,18 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
         }
         switch (reply) {
             case JoinReply.Ok(JsonNode response) -> {
+                boolean socketGone;
                 synchronized (this) {
-                    channels.put(topic, channel);
+                    socketGone = closed;
+                    if (!socketGone) {
+                        channels.put(topic, channel);
+                        server.subscribe(channel);
+                    }
                 }
-                server.subscribe(channel);
+                if (socketGone) {
+                    ended(channel, Channel.Termination.SOCKET_CLOSED);
+                    return;
+                }
                 send(Message.reply(joinRef, message.ref(), topic, true, response));
             }
             case JoinReply.Error(JsonNode response) -> {
