@@ -36,7 +36,7 @@ final class LoopbackPortal implements AutoCloseable {
         return this;
     }
 
-    void stop() throws Exception {
+    void stop() {
         server.close();
     }
 
@@ -49,7 +49,7 @@ final class LoopbackPortal implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         stop();
     }
 

@@ -24,7 +24,7 @@ class TokenRedactionTest {
                 events.await(ChannelEvent.Joined.class, 2);
             }
             var refusedEvents = new EventRecorder();
-            try (var refused = PortalChannel.start(Relays.config(), Relays.url("127.0.0.1", portal.port(), wrongToken), refusedEvents)) {
+            try (var _ = PortalChannel.start(Relays.config(), Relays.url("127.0.0.1", portal.port(), wrongToken), refusedEvents)) {
                 refusedEvents.await(ChannelEvent.Failed.class, 1);
             }
 
