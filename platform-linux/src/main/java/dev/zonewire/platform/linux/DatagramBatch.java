@@ -38,6 +38,7 @@ public final class DatagramBatch implements AutoCloseable {
     private final byte[] localAddressLengths;
     final MemorySegment headers;
     final MemorySegment iovecs;
+    private final MemorySegment[] headersFrom;
     private final MemorySegment[] names;
     private final MemorySegment[] controls;
     private int size;
@@ -49,6 +50,7 @@ public final class DatagramBatch implements AutoCloseable {
         this.iovecs = arena.allocate(capacity * IOVEC_SIZE, 8);
         MemorySegment nameMemory = arena.allocate((long) capacity * SocketAddresses.MAX_SIZE, 8);
         MemorySegment controlMemory = arena.allocate(capacity * CONTROL_SIZE, 8);
+        this.headersFrom = new MemorySegment[capacity];
         this.names = new MemorySegment[capacity];
         this.controls = new MemorySegment[capacity];
         this.slots = new MemorySegment[capacity];
@@ -64,6 +66,7 @@ public final class DatagramBatch implements AutoCloseable {
             buffers[i] = slots[i].asByteBuffer();
             iovecs.set(JAVA_LONG, i * IOVEC_SIZE, slots[i].address());
             long header = i * MMSGHDR_SIZE;
+            headersFrom[i] = headers.asSlice(header);
             headers.set(JAVA_LONG, header, name(i).address());
             headers.set(JAVA_LONG, header + 16, iovecs.address() + i * IOVEC_SIZE);
             headers.set(JAVA_LONG, header + 24, 1);
@@ -228,6 +231,11 @@ public final class DatagramBatch implements AutoCloseable {
         lengths[i] = length;
         segmentSizes[i] = segmentSize == 0 ? length : segmentSize;
         buffers[i].limit(length).position(0);
+    }
+
+    /** The message headers from slot {@code i} on, for a system call that starts there. */
+    MemorySegment headersFrom(int i) {
+        return headersFrom[i];
     }
 
     MemorySegment name(int i) {

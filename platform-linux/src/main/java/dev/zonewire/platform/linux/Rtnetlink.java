@@ -66,6 +66,8 @@ public final class Rtnetlink implements AutoCloseable {
     private static final int IFLA_MTU = 4;
     private static final int IFA_ADDRESS = 1;
     private static final int IFA_LOCAL = 2;
+    private static final int IFA_FLAGS = 8;
+    private static final int IFA_F_NODAD = 0x02;
     private static final int RTA_DST = 1;
     private static final int RTA_OIF = 4;
     private static final int RTA_GATEWAY = 5;
@@ -153,9 +155,16 @@ public final class Rtnetlink implements AutoCloseable {
         transact(() -> "delete " + describeLink(index));
     }
 
-    /** Adds an address, e.g. {@code 100.64.0.1/32}; EEXIST when the interface has it already. */
+    /**
+     * Adds an address, e.g. {@code 100.64.0.1/32}; EEXIST when the interface has it already. An
+     * IPv6 address skips duplicate address detection ({@code nodad}): on a tunnel there is no
+     * neighbour to collide with, and the address can be bound to at once instead of after DAD.
+     */
     public synchronized void addAddress(int index, IpPrefix address) throws IOException {
         addressRequest(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, index, address);
+        if (!address.isIpv4()) {
+            message.attributeU32(IFA_FLAGS, IFA_F_NODAD);
+        }
         transact(() -> "add address " + address + " to " + describeLink(index));
     }
 
