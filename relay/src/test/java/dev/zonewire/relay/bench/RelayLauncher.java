@@ -14,9 +14,20 @@ import java.net.InetSocketAddress;
  * exists this is also the quickest way to start one by hand.
  *
  * <p>Arguments: {@code <public IPv4> <listen port> <lowest port> <highest port> <stamp secret> [health port]}.
+ * A line "heap" on stdin prints the heap in use after a full GC and the allocation count.
  */
 public final class RelayLauncher {
     private RelayLauncher() {
+    }
+
+    /** Heap in use after full collections, for the per-allocation heap figure. */
+    static long usedHeapAfterGc() throws InterruptedException {
+        var memory = java.lang.management.ManagementFactory.getMemoryMXBean();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return memory.getHeapMemoryUsage().getUsed();
     }
 
     public static void main(String[] args) throws Exception {
@@ -29,8 +40,12 @@ public final class RelayLauncher {
         try (RelayDaemon relay = RelayDaemon.start(config)) {
             System.out.println("READY " + relay.listenPort() + " pid " + ProcessHandle.current().pid());
             System.out.flush();
-            while (System.in.read() >= 0) {
-                // Runs until the parent closes our stdin.
+            var commands = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
+            for (String line = commands.readLine(); line != null; line = commands.readLine()) {
+                if (line.equals("heap")) {
+                    System.out.println("HEAP " + usedHeapAfterGc() + " allocations " + relay.stats().allocations());
+                    System.out.flush();
+                }
             }
         }
     }

@@ -35,7 +35,8 @@ public final class ExternalProcess implements AutoCloseable {
     public static String run(List<String> command, Duration timeout) throws IOException, InterruptedException {
         try (ExternalProcess process = start(command)) {
             if (!process.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.close();
+                process.process.destroy();
+                process.process.waitFor(3, TimeUnit.SECONDS);
             }
             return process.output();
         }
@@ -67,6 +68,7 @@ public final class ExternalProcess implements AutoCloseable {
         }
     }
 
+    /** Stops the process and deletes its log. */
     @Override
     public void close() throws IOException {
         process.destroy();
@@ -78,9 +80,6 @@ public final class ExternalProcess implements AutoCloseable {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         }
-    }
-
-    public void deleteOutput() throws IOException {
         Files.deleteIfExists(output);
     }
 }
