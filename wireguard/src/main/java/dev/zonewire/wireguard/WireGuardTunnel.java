@@ -46,6 +46,7 @@ public final class WireGuardTunnel {
     private CookieChecker cookieChecker;
     private final LoadMonitor loadMonitor;
     private final SourceRateLimiter rateLimiter = new SourceRateLimiter();
+    private boolean rateLimiterSweepScheduled;
     private long nextRateLimiterSweep;
     private final IndexTable indices = new IndexTable();
     private final Map<PublicKey, WireGuardPeer> peers = new LinkedHashMap<>();
@@ -257,6 +258,10 @@ public final class WireGuardTunnel {
             drops.increment(DropReason.COOKIE_REQUIRED);
             return false;
         }
+        if (!rateLimiterSweepScheduled) {
+            rateLimiterSweepScheduled = true;
+            nextRateLimiterSweep = now + SourceRateLimiter.SWEEP_INTERVAL_NANOS;
+        }
         if (!rateLimiter.allow(from.getAddress(), now)) {
             drops.increment(DropReason.RATE_LIMITED);
             return false;
@@ -322,9 +327,10 @@ public final class WireGuardTunnel {
         for (WireGuardPeer peer : peers.values()) {
             peer.handleTimeout(now);
         }
-        if (!rateLimiter.isEmpty() && now - nextRateLimiterSweep >= 0) {
+        if (rateLimiterSweepScheduled && now - nextRateLimiterSweep >= 0) {
             rateLimiter.sweep(now);
-            nextRateLimiterSweep = now + 1_000_000_000L;
+            rateLimiterSweepScheduled = !rateLimiter.isEmpty();
+            nextRateLimiterSweep = now + SourceRateLimiter.SWEEP_INTERVAL_NANOS;
         }
     }
 
@@ -334,7 +340,7 @@ public final class WireGuardTunnel {
         for (WireGuardPeer peer : peers.values()) {
             earliest = Math.min(earliest, peer.nextDeadline());
         }
-        if (!rateLimiter.isEmpty()) {
+        if (rateLimiterSweepScheduled) {
             earliest = Math.min(earliest, nextRateLimiterSweep);
         }
         return earliest;
