@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * time ({@link #handleTimeout}); it then drains {@link #pollTransmit()} and {@link #pollEvent()} and
  * sleeps until {@link #pollTimeout()}.
  *
- * <p>Data packets are sealed and opened in the caller's buffer: nothing is allocated per packet on
- * that path. A buffer for {@link #encapsulate} needs {@link #HEADROOM} bytes before the IP packet
- * and {@link #TAILROOM} after it. Time is monotonic nanoseconds on every call; the wall clock is read
+ * <p>Data packets are sealed and opened in the caller's buffer. The only allocation per packet is
+ * the JDK cipher's re-initialisation for the packet's nonce (about 2 KB of short-lived objects,
+ * measured in docs/perf.md). A buffer for {@link #encapsulate} needs {@link #HEADROOM}
+ * bytes before the IP packet and {@link #TAILROOM} after it. Time is monotonic nanoseconds on every call; the wall clock is read
  * once, at construction, for handshake timestamps and {@code wg show}. Not thread-safe: one thread
  * owns a tunnel.
  */
