@@ -138,6 +138,11 @@ public final class LoginUrl {
         return secure;
     }
 
+    /** The token, for the driver that scrubs it from error texts. */
+    Secret token() {
+        return token;
+    }
+
     /** The full URL with the token: for the socket, never for a log line. */
     public URI expose() {
         return URI.create(render(token.expose()));
