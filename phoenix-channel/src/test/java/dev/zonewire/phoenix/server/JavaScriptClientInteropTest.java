@@ -47,9 +47,9 @@ class JavaScriptClientInteropTest {
             }
         };
         var endpoint = EndpointConfig.<String>builder("/socket",
-                        request -> request.token().map(t -> t.expose().equals("js-token")).orElse(false)
-                                ? dev.zonewire.phoenix.server.AuthResult.accept("node-user")
-                                : dev.zonewire.phoenix.server.AuthResult.refuse(401, "Invalid token"))
+                        request -> request.token().expose().equals("js-token")
+                                ? AuthResult.accept("node-user")
+                                : AuthResult.refuse(401, "Invalid token"))
                 .topic("room:*", rooms)
                 .build();
         server = ChannelServer.start(new InetSocketAddress("127.0.0.1", 0), List.of(endpoint));

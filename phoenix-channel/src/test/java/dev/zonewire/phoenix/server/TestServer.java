@@ -27,7 +27,7 @@ final class TestServer implements AutoCloseable {
     TestServer(UnaryOperator<EndpointConfig.Builder<String>> tune) throws Exception {
         var builder = EndpointConfig.<String>builder("/socket", request -> {
             connects.add(request);
-            return request.token().map(t -> t.expose().equals("t")).orElse(false)
+            return request.token().expose().equals("t")
                     ? AuthResult.accept("user-" + request.param("name").orElse("anonymous"))
                     : AuthResult.refuse(403, "Forbidden");
         }).topic("room:*", new Rooms());
