@@ -135,6 +135,9 @@ public final class PortalChannel implements AutoCloseable {
             performActions();
         }
         wakeUp();
+        if (Thread.currentThread() == loop) {
+            return; // called from the listener: the loop finishes by itself once the close completes
+        }
         try {
             finished.await(config.closeTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
