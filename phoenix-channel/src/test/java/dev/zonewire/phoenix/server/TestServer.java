@@ -17,6 +17,7 @@ final class TestServer implements AutoCloseable {
     record Ended(String topic, Channel.Termination reason) {}
 
     final List<Ended> ended = new CopyOnWriteArrayList<>();
+    final List<Channel<String>> joined = new CopyOnWriteArrayList<>();
     final List<ConnectRequest> connects = new CopyOnWriteArrayList<>();
     final ChannelServer server;
 
@@ -53,6 +54,7 @@ final class TestServer implements AutoCloseable {
             if (payload.path("deny").asBoolean()) {
                 return JoinReply.error("denied");
             }
+            joined.add(channel);
             return JoinReply.ok(JsonNodeFactory.instance.objectNode().put("identity", channel.identity()));
         }
 
