@@ -1,0 +1,145 @@
+package dev.zonewire.platform.linux;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A non-blocking file descriptor that threads can wait on and that another thread can close.
+ *
+ * <p>Every use is bracketed by {@link #acquire()} and {@link #release()}, so the descriptor is
+ * closed only once no call is using it: a number the kernel hands out again cannot be read by a
+ * thread that still holds the old one. {@link #close()} signals an eventfd that every waiter also
+ * polls, so a thread blocked in {@link #awaitReadable} wakes up at once with an
+ * {@link AsynchronousCloseException}.
+ *
+ * <p>One thread may wait for readability while another waits for writability; two threads
+ * waiting for the same direction is not supported (each direction has one pollfd buffer).
+ */
+final class NativeFd implements AutoCloseable {
+    private static final int CLOSED = 1 << 30;
+    private static final long POLLFD_SIZE = 8;
+
+    private final int fd;
+    private final int wakeFd;
+    private final String description;
+    private final Arena arena = Arena.ofShared();
+    private final MemorySegment readPoll;
+    private final MemorySegment writePoll;
+    private final AtomicInteger state = new AtomicInteger();
+    private final MemorySegment wakeValue;
+
+    /** Takes ownership of {@code fd}, which must already be non-blocking. */
+    NativeFd(int fd, String description) throws ErrnoException {
+        int wake = Libc.eventfd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK);
+        if (wake < 0) {
+            Libc.close(fd);
+            arena.close();
+            throw new ErrnoException("eventfd for " + description, -wake);
+        }
+        this.fd = fd;
+        this.wakeFd = wake;
+        this.description = description;
+        this.wakeValue = arena.allocateFrom(JAVA_LONG, 1L);
+        this.readPoll = pollFds(Libc.POLLIN);
+        this.writePoll = pollFds(Libc.POLLOUT);
+    }
+
+    /** Marks one use; returns the descriptor, valid until the matching {@link #release()}. */
+    int acquire() throws ClosedChannelException {
+        while (true) {
+            int current = state.get();
+            if ((current & CLOSED) != 0) {
+                throw new ClosedChannelException();
+            }
+            if (state.compareAndSet(current, current + 1)) {
+                return fd;
+            }
+        }
+    }
+
+    void release() {
+        if (state.decrementAndGet() == CLOSED) {
+            closeNow();
+        }
+    }
+
+    /** Memory that lives exactly as long as the descriptor: the owner's buffers and structures. */
+    Arena arena() {
+        return arena;
+    }
+
+    boolean isOpen() {
+        return (state.get() & CLOSED) == 0;
+    }
+
+    /**
+     * Waits until the descriptor is readable; false when {@code timeoutMillis} (negative: forever)
+     * passed first. Must be called between acquire and release.
+     */
+    boolean awaitReadable(int timeoutMillis) throws IOException {
+        return await(readPoll, timeoutMillis);
+    }
+
+    boolean awaitWritable(int timeoutMillis) throws IOException {
+        return await(writePoll, timeoutMillis);
+    }
+
+    /** Closes the descriptor once no call is using it, and wakes every waiting thread now. */
+    @Override
+    public void close() {
+        // Closing counts as a use, so that the eventfd stays open while it is signalled.
+        while (true) {
+            int current = state.get();
+            if ((current & CLOSED) != 0) {
+                return;
+            }
+            if (state.compareAndSet(current, (current + 1) | CLOSED)) {
+                break;
+            }
+        }
+        Libc.write(wakeFd, wakeValue, Long.BYTES);
+        release();
+    }
+
+    @Override
+    public String toString() {
+        return description;
+    }
+
+    private boolean await(MemorySegment pollFds, int timeoutMillis) throws IOException {
+        while (true) {
+            int ready = Libc.poll(pollFds, 2, timeoutMillis);
+            if (ready == -Errno.EINTR) {
+                continue;
+            }
+            Libc.check(ready, "poll " + description);
+            if (pollFds.get(JAVA_SHORT, POLLFD_SIZE + 6) != 0 || !isOpen()) {
+                throw new AsynchronousCloseException();
+            }
+            return ready > 0;
+        }
+    }
+
+    private MemorySegment pollFds(short events) {
+        MemorySegment pollFds = arena.allocate(2 * POLLFD_SIZE, 8);
+        pollFds.set(JAVA_INT, 0, fd);
+        pollFds.set(JAVA_SHORT, 4, events);
+        pollFds.set(JAVA_INT, POLLFD_SIZE, wakeFd);
+        pollFds.set(JAVA_SHORT, POLLFD_SIZE + 4, Libc.POLLIN);
+        return pollFds;
+    }
+
+    private void closeNow() {
+        Libc.close(fd);
+        Libc.close(wakeFd);
+        arena.close();
+    }
+}
