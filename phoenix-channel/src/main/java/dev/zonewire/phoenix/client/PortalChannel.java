@@ -3,7 +3,10 @@ package dev.zonewire.phoenix.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URLEncoder;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -132,6 +135,9 @@ public final class PortalChannel implements AutoCloseable {
             performActions();
         }
         wakeUp();
+        if (Thread.currentThread() == loop) {
+            return; // called from the listener: the loop finishes by itself once the close completes
+        }
         try {
             finished.await(config.closeTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -297,7 +303,7 @@ public final class PortalChannel implements AutoCloseable {
             return text;
         }
         return text.replace(token, "REDACTED")
-                .replace(java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8), "REDACTED");
+                .replace(URLEncoder.encode(token, StandardCharsets.UTF_8), "REDACTED");
     }
 
     /**
@@ -330,12 +336,12 @@ public final class PortalChannel implements AutoCloseable {
         }
 
         @Override
-        public void onWebSocketBinary(java.nio.ByteBuffer payload, Callback callback) {
+        public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
             byte[] bytes = new byte[payload.remaining()];
             payload.get(bytes);
             callback.succeed();
             // The reference accepts binary frames holding UTF-8 text; so do we.
-            String frame = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            String frame = new String(bytes, StandardCharsets.UTF_8);
             input(() -> core.handleFrame(attempt, frame, System.nanoTime()));
         }
 

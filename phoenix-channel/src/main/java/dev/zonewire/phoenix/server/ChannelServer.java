@@ -180,7 +180,7 @@ public final class ChannelServer implements AutoCloseable {
             }
         }
         var remote = request.getConnectionMetaData().getRemoteSocketAddress();
-        var connect = new ConnectRequest(Optional.of(Secret.of(token)), Map.copyOf(params),
+        var connect = new ConnectRequest(Secret.of(token), Map.copyOf(params),
                 Optional.ofNullable(request.getHeaders().get(HttpHeader.USER_AGENT)).orElse(""), remote,
                 name -> request.getHeaders().get(name));
         AuthResult<I> result;

@@ -125,6 +125,7 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
         } else {
             LOG.debug("socket {} closed with {} {}", id, status, reason);
         }
+        server.unregister(this);
         List<Channel<I>> ended;
         synchronized (this) {
             closed = true;
@@ -134,7 +135,6 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
         for (Channel<I> channel : ended) {
             ended(channel, Channel.Termination.SOCKET_CLOSED);
         }
-        server.unregister(this);
     }
 
     @Override

@@ -120,5 +120,6 @@ class ChannelLifecycleTest {
                 new TestServer.Ended("room:a", Channel.Termination.SOCKET_CLOSED),
                 new TestServer.Ended("room:b", Channel.Termination.SOCKET_CLOSED));
         assertThat(server.server.broadcast("room:a", "x", null)).isZero();
+        assertThat(server.server.openSockets()).isZero();
     }
 }

@@ -53,6 +53,28 @@ class PresenceTest {
     }
 
     @Test
+    void untrackingAnnouncesALeaveAndUntrackingSomethingUnknownDoesNothing() throws Exception {
+        List<Presence.Diff> diffs = new CopyOnWriteArrayList<>();
+        JsonNode meta = JsonNodeFactory.instance.objectNode().put("online_at", 1);
+        try (var server = new TestServer(); var gateway = server.connect(null)) {
+            var presence = server.server.presence();
+            presence.subscribe("presences:account_gateways:a", diffs::add);
+            gateway.send("{\"topic\":\"room:g\",\"event\":\"phx_join\",\"payload\":{},\"ref\":1}");
+            gateway.await("phx_reply");
+            Channel<String> channel = server.joined.getFirst();
+
+            presence.untrack(channel, "presences:unknown", "g-1");
+            presence.track(channel, "presences:account_gateways:a", "g-1", meta);
+            presence.untrack(channel, "presences:account_gateways:a", "g-1");
+
+            assertThat(diffs).containsExactly(
+                    new Presence.Diff("presences:account_gateways:a", Map.of("g-1", List.of(meta)), Map.of()),
+                    new Presence.Diff("presences:account_gateways:a", Map.of(), Map.of("g-1", List.of(meta))));
+            assertThat(presence.list("presences:account_gateways:a")).isEmpty();
+        }
+    }
+
+    @Test
     void anUnsubscribedListenerHearsNothingMore() throws Exception {
         var presence = new Presence();
         List<Presence.Diff> diffs = new CopyOnWriteArrayList<>();

@@ -17,6 +17,7 @@ final class TestServer implements AutoCloseable {
     record Ended(String topic, Channel.Termination reason) {}
 
     final List<Ended> ended = new CopyOnWriteArrayList<>();
+    final List<Channel<String>> joined = new CopyOnWriteArrayList<>();
     final List<ConnectRequest> connects = new CopyOnWriteArrayList<>();
     final ChannelServer server;
 
@@ -27,7 +28,7 @@ final class TestServer implements AutoCloseable {
     TestServer(UnaryOperator<EndpointConfig.Builder<String>> tune) throws Exception {
         var builder = EndpointConfig.<String>builder("/socket", request -> {
             connects.add(request);
-            return request.token().map(t -> t.expose().equals("t")).orElse(false)
+            return request.token().expose().equals("t")
                     ? AuthResult.accept("user-" + request.param("name").orElse("anonymous"))
                     : AuthResult.refuse(403, "Forbidden");
         }).topic("room:*", new Rooms());
@@ -53,6 +54,7 @@ final class TestServer implements AutoCloseable {
             if (payload.path("deny").asBoolean()) {
                 return JoinReply.error("denied");
             }
+            joined.add(channel);
             return JoinReply.ok(JsonNodeFactory.instance.objectNode().put("identity", channel.identity()));
         }
 
