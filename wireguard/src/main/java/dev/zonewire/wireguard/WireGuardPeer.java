@@ -515,15 +515,7 @@ public final class WireGuardPeer {
         return current;
     }
 
-    Keypair nextKeypair() {
-        return next;
-    }
-
     Keypair previousKeypair() {
         return previous;
-    }
-
-    int stagedPackets() {
-        return staged.size();
     }
 }

@@ -90,6 +90,9 @@ class CookieUnderLoadTest {
 
         assertThat(pair.bob.drops().count(DropReason.RATE_LIMITED)).isEqualTo(6);
         assertThat(pair.bob.drops().count(DropReason.HANDSHAKE_DECRYPTION_FAILED) - refusedBefore).isEqualTo(4);
+        assertThat(pair.bob.pollTimeout()).as("the address table is swept").isLessThan(Long.MAX_VALUE);
+        pair.advance(Duration.ofSeconds(3));
+        assertThat(pair.bob.pollTimeout()).as("and nothing is left to sweep").isEqualTo(Long.MAX_VALUE);
     }
 
     @Test

@@ -46,6 +46,23 @@ class DataExchangeTest {
     }
 
     @Test
+    void theMtuThatCapsPaddingIsConfigurable() {
+        PeerPair pair = PeerPair.builder(15).aliceSettings(TunnelSettings.DEFAULTS.withMtu(1270)).build();
+        pair.aliceSends(TestPackets.ipv4(0, 40));
+        pair.deliverAll();
+        int sentBefore = pair.sent.size();
+
+        pair.aliceSends(TestPackets.ipv4(1, 1265));
+        pair.aliceSends(TestPackets.ipv4(2, 1250));
+        pair.deliverAll();
+
+        assertThat(pair.sent.subList(sentBefore, pair.sent.size()))
+                .extracting(datagram -> datagram.bytes().length - 32)
+                .containsExactly(1270, 1264);
+        assertThat(pair.receivedByBob).extracting(TestPackets::sequenceOf).containsExactly(0, 1, 2);
+    }
+
+    @Test
     void directBuffersWorkLikeHeapBuffers() {
         PeerPair pair = establishedPair(12);
         byte[] packet = TestPackets.ipv4(5, 500);
