@@ -37,7 +37,7 @@ public final class FamilyTranslator {
     /** NAT46: the IPv4 {@code packet} becomes an IPv6 packet from {@code source} to {@code destination}. */
     public static PacketStatus toIpv6(IpPacket packet, Ipv6Address source, Ipv6Address destination) {
         Ipv4Header header = ownPacket(packet).ipv4();
-        if (packet.protocol() == IpPacket.PROTOCOL_ICMPV6 || Ipv6Header.isExtensionHeader(packet.protocol())) {
+        if (!carriesOverToIpv6(packet.protocol())) {
             return PacketStatus.UNTRANSLATABLE_PROTOCOL;
         }
         if (packet.isIcmpv4()) {
@@ -81,7 +81,7 @@ public final class FamilyTranslator {
         if (packet.headerLength() != 40) {
             return PacketStatus.UNTRANSLATABLE_EXTENSION_HEADERS;
         }
-        if (packet.protocol() == IpPacket.PROTOCOL_ICMP) {
+        if (!carriesOverToIpv4(packet.protocol())) {
             return PacketStatus.UNTRANSLATABLE_PROTOCOL;
         }
         if (packet.isIcmpv6()) {
@@ -134,7 +134,7 @@ public final class FamilyTranslator {
         if (translated == null) {
             return PacketStatus.UNTRANSLATABLE_ICMP;
         }
-        if (quoted.isIcmpv4() && quoted.flowProtocol() != FlowProtocol.ICMP_ECHO) {
+        if ((quoted.isIcmpv4() && quoted.flowProtocol() != FlowProtocol.ICMP_ECHO) || !carriesOverToIpv6(quoted.protocol())) {
             return PacketStatus.UNTRANSLATABLE_QUOTED_PACKET;
         }
         ByteBuffer buffer = packet.buffer();
@@ -159,6 +159,7 @@ public final class FamilyTranslator {
             echoToIcmpv6(buffer, quotedTransport, quotedNewAddresses + IpPacket.PROTOCOL_ICMPV6 + quotedPayloadLength);
         } else {
             long quotedOldAddresses = Checksum.sum(buffer, quoted.offset() + 12, 8);
+            // the error's own checksum is computed afresh below, so this change need not reach it
             quoted.adjustTransportChecksum(Checksum.replacedSum(quotedOldAddresses, quotedNewAddresses), true);
         }
         int typeOfService = packet.ipv4().typeOfService();
@@ -192,7 +193,7 @@ public final class FamilyTranslator {
         if (translated == null) {
             return PacketStatus.UNTRANSLATABLE_ICMP;
         }
-        if ((quoted.isIcmpv6() && quoted.flowProtocol() != FlowProtocol.ICMP_ECHO)
+        if ((quoted.isIcmpv6() && quoted.flowProtocol() != FlowProtocol.ICMP_ECHO) || !carriesOverToIpv4(quoted.protocol())
                 || quoted.payloadLength() + 20 > IpPacket.MAX_LENGTH) {
             return PacketStatus.UNTRANSLATABLE_QUOTED_PACKET;
         }
@@ -213,6 +214,7 @@ public final class FamilyTranslator {
             echoToIcmpv4(buffer, quotedTransport, present, quotedOldAddresses + IpPacket.PROTOCOL_ICMPV6 + quotedPayloadLength);
         } else {
             long quotedNewAddresses = Checksum.sum32(destination.bits()) + Checksum.sum32(source.bits());
+            // the error's own checksum is computed afresh below, so this change need not reach it
             quoted.adjustTransportChecksum(Checksum.replacedSum(quotedOldAddresses, quotedNewAddresses), true);
         }
         int trafficClass = packet.ipv6().trafficClass();
@@ -326,6 +328,16 @@ public final class FamilyTranslator {
         buffer.putShort(index, (short) newWord);
         int checksum = buffer.getShort(index + 2) & 0xFFFF;
         buffer.putShort(index + 2, (short) Checksum.adjust(checksum, Checksum.replaced16(oldWord, newWord) + checksumDelta));
+    }
+
+    /** Not ICMPv6 and not a number IPv6 reads as an extension header. */
+    private static boolean carriesOverToIpv6(int protocol) {
+        return protocol != IpPacket.PROTOCOL_ICMPV6 && !Ipv6Header.isExtensionHeader(protocol);
+    }
+
+    /** Not ICMPv4, which has no place in IPv6. */
+    private static boolean carriesOverToIpv4(int protocol) {
+        return protocol != IpPacket.PROTOCOL_ICMP;
     }
 
     private static int toIpv6Protocol(int protocol) {

@@ -28,6 +28,21 @@ record PacketSpec(Kind kind, IpAddress source, IpAddress destination, int source
         return source instanceof Ipv4Address;
     }
 
+    byte[] toBytes() {
+        ByteBuffer buffer = ByteBuffer.allocate(2000);
+        int length = writeTo(buffer, 0);
+        return TestPackets.bytes(buffer, 0, length);
+    }
+
+    /** False when RFC 1812 / RFC 4443 forbid an ICMP error about this packet (multicast, unspecified source...). */
+    boolean isAnswerableWithAnIcmpError() {
+        IpPacket packet = new IpPacket();
+        byte[] bytes = toBytes();
+        packet.wrap(ByteBuffer.wrap(bytes), 0, bytes.length);
+        return IcmpErrors.destinationUnreachable(packet, IcmpErrors.Unreachable.NO_ROUTE, ByteBuffer.allocate(1280), 0)
+                != IcmpErrors.NOT_SENT;
+    }
+
     static Arbitrary<Ipv4Address> ipv4Addresses() {
         return Arbitraries.integers().between(Integer.MIN_VALUE, Integer.MAX_VALUE).map(Ipv4Address::new);
     }

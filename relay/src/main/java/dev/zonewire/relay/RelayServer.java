@@ -88,7 +88,7 @@ public final class RelayServer {
             return null;
         }
         int first = datagram.get(datagram.position()) & 0xFF;
-        if (first >= 0x40 && first <= 0x4F) {
+        if (first >= 0x40 && first <= 0x7F) {
             return relayFromClient(datagram, client);
         }
         if (first <= 0x03) {
@@ -161,7 +161,7 @@ public final class RelayServer {
             return;
         }
         create(pending.responder(), allocation.client, allocation.ipv4, allocation.ipv6, pending.lifetimeSeconds(),
-                pending.addressError(), allocation.createdBy, nowNanos, pending.attempt() + 1, port);
+                pending.addressError(), pending.even(), allocation.createdBy, nowNanos, pending.attempt() + 1, port);
     }
 
     /** The next instant {@link #handleTimeout} has work, or {@link Long#MAX_VALUE}. */
@@ -227,7 +227,7 @@ public final class RelayServer {
     // ---- client to peer -------------------------------------------------------------------
 
     private Forward relayFromClient(ByteBuffer datagram, InetSocketAddress client) {
-        int length = ChannelData.payloadLength(datagram);
+        int length = ChannelData.payloadLength(datagram, ChannelData.MIN_CHANNEL, ChannelData.MAX_CHANNEL_RFC5766);
         if (length < 0) {
             counters.drop(DropReason.MALFORMED_CHANNEL_DATA);
             return null;
@@ -383,6 +383,13 @@ public final class RelayServer {
             responder.error(StunErrorCode.UNSUPPORTED_TRANSPORT_PROTOCOL);
             return;
         }
+        Optional<StunAttribute.EvenPort> evenPort = request.first(StunAttribute.EvenPort.class);
+        if (evenPort.isPresent() && evenPort.get().reserveNext()) {
+            // RFC 8656 section 7.2 step 8: this relay keeps no port reservations.
+            responder.error(request.has(StunAttribute.AdditionalAddressFamily.class)
+                    ? StunErrorCode.BAD_REQUEST : StunErrorCode.INSUFFICIENT_CAPACITY);
+            return;
+        }
         Optional<AddressFamily> requested = request.first(StunAttribute.RequestedAddressFamily.class)
                 .map(StunAttribute.RequestedAddressFamily::family);
         Optional<AddressFamily> additional = request.first(StunAttribute.AdditionalAddressFamily.class)
@@ -419,14 +426,14 @@ public final class RelayServer {
             ipv4 = true;
             ipv6 = false;
         }
-        create(responder, client, ipv4, ipv6, effectiveLifetime(request), addressError, request.transactionId(),
-                nowNanos, 1, -1);
+        create(responder, client, ipv4, ipv6, effectiveLifetime(request), addressError, evenPort.isPresent(),
+                request.transactionId(), nowNanos, 1, -1);
     }
 
     private void create(Responder responder, InetSocketAddress client, boolean ipv4, boolean ipv6, long lifetimeSeconds,
-                        StunAttribute.AddressErrorCode addressError, TransactionId createdBy, long nowNanos, int attempt,
-                        int avoidPort) {
-        int port = pickPort(avoidPort);
+                        StunAttribute.AddressErrorCode addressError, boolean even, TransactionId createdBy, long nowNanos,
+                        int attempt, int avoidPort) {
+        int port = pickPort(avoidPort, even);
         if (port < 0) {
             responder.error(StunErrorCode.INSUFFICIENT_CAPACITY);
             return;
@@ -444,7 +451,7 @@ public final class RelayServer {
             events.add(new RelayEvent.AllocationCreated(port, AddressFamily.IPV6, client));
         }
         Transmit response = responder.success(allocateSuccessAttributes(allocation, lifetimeSeconds, addressError));
-        unsentAllocations.put(port, new PendingAllocation(response, responder, lifetimeSeconds, addressError, attempt));
+        unsentAllocations.put(port, new PendingAllocation(response, responder, lifetimeSeconds, addressError, even, attempt));
     }
 
     private StunAttribute[] allocateSuccessAttributes(Allocation allocation, long lifetimeSeconds,
@@ -471,24 +478,28 @@ public final class RelayServer {
                 .orElse(DEFAULT_LIFETIME_SECONDS);
     }
 
-    /** A random free port of the range; after a few collisions, the next free one after a random start. */
-    private int pickPort(int avoidPort) {
+    /** A random free port of the range (even if asked); after a few collisions, the next free one after a random start. */
+    private int pickPort(int avoidPort, boolean even) {
         int lowest = config.lowestPort();
         int count = config.portCount();
         for (int attempt = 0; attempt < 16; attempt++) {
             int port = lowest + random.nextInt(count);
-            if (allocationsByPort[port] == null && port != avoidPort) {
+            if (isFree(port, avoidPort, even)) {
                 return port;
             }
         }
         int start = random.nextInt(count);
         for (int i = 0; i < count; i++) {
             int port = lowest + (start + i) % count;
-            if (allocationsByPort[port] == null && port != avoidPort) {
+            if (isFree(port, avoidPort, even)) {
                 return port;
             }
         }
         return -1;
+    }
+
+    private boolean isFree(int port, int avoidPort, boolean even) {
+        return allocationsByPort[port] == null && port != avoidPort && (!even || port % 2 == 0);
     }
 
     // ---- Refresh --------------------------------------------------------------------------
@@ -660,7 +671,7 @@ public final class RelayServer {
 
     /** An Allocate success that the driver has not sent yet, kept in case its socket cannot be opened. */
     private record PendingAllocation(Transmit response, Responder responder, long lifetimeSeconds,
-                                     StunAttribute.AddressErrorCode addressError, int attempt) {
+                                     StunAttribute.AddressErrorCode addressError, boolean even, int attempt) {
     }
 
     /**

@@ -173,6 +173,17 @@ class AllocateTest {
     }
 
     @Test
+    void evenPortGivesAnEvenPortAndAReservationIsRefused() {
+        TestRelay relay = TestRelay.dualStack();
+
+        StunMessage even = relay.client("192.0.2.1:1").allocate(new StunAttribute.EvenPort(false));
+        StunMessage reserve = relay.client("192.0.2.2:1").allocate(new StunAttribute.EvenPort(true));
+
+        assertThat(even.first(StunAttribute.XorRelayedAddress.class).orElseThrow().address().getPort() % 2).isZero();
+        assertError(reserve, 508);
+    }
+
+    @Test
     void fullPortRangeGivesInsufficientCapacity() {
         TestRelay relay = new TestRelay(RelayServerConfig.of(IP4, null).withPortRange(50000, 50001));
         assertSuccess(relay.client("192.0.2.1:1").allocate());

@@ -89,11 +89,20 @@ class ChannelRelayingTest {
         client.bindChannel(0x4000, PEER);
 
         assertThat(relay.fromClient(HexFormat.of().parseHex("4000000568656c6c"), client.address)).isNull();
-        assertThat(relay.fromClient(HexFormat.of().parseHex("5000000568656c6c6f"), client.address)).isNull();
+        assertThat(relay.fromClient(HexFormat.of().parseHex("8000000568656c6c6f"), client.address)).isNull();
         assertThat(relay.fromClient(HexFormat.of().parseHex("400000"), client.address)).isNull();
 
         assertThat(relay.server.stats().drops().get(DropReason.MALFORMED_CHANNEL_DATA)).isEqualTo(2);
         assertThat(relay.server.stats().drops().get(DropReason.NOT_STUN_OR_CHANNEL_DATA)).isEqualTo(1);
+    }
+
+    @Test
+    void rfc5766ChannelNumbersAsCoturnsClientUsesThemAreRelayed() {
+        allocate();
+        assertSuccess(client.bindChannel(0x66BE, PEER));
+
+        assertThat(relay.fromClient(ChannelData.encode(0x66BE, new byte[3], false), client.address).destination()).isEqualTo(PEER);
+        assertThat(relay.fromPeer(new byte[3], PEER, port).channel()).isEqualTo(0x66BE);
     }
 
     @Test

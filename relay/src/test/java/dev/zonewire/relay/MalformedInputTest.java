@@ -22,7 +22,7 @@ class MalformedInputTest {
 
     @Test
     void requestWithAnUndecodableAttributeGetsAnUnsigned400() {
-        byte[] request = HexFormat.of().parseHex("000900082112a442a1a2a3a4a5a6a7a8a9aaabac000c000450000000");
+        byte[] request = HexFormat.of().parseHex("000900082112a442a1a2a3a4a5a6a7a8a9aaabac000c000480000000");
 
         ReceivedStunMessage response = client.exchangeRaw(request);
 
@@ -33,7 +33,7 @@ class MalformedInputTest {
 
     @Test
     void indicationWithAnUndecodableAttributeIsDroppedNotAnswered() {
-        byte[] indication = HexFormat.of().parseHex("001900082112a442a1a2a3a4a5a6a7a8a9aaabac000c000450000000");
+        byte[] indication = HexFormat.of().parseHex("001900082112a442a1a2a3a4a5a6a7a8a9aaabac000c000480000000");
 
         relay.fromClient(indication, client.address);
 

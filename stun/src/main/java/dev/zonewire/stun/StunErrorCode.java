@@ -17,6 +17,8 @@ public final class StunErrorCode {
     public static final int UNSUPPORTED_TRANSPORT_PROTOCOL = 442;
     public static final int PEER_ADDRESS_FAMILY_MISMATCH = 443;
     public static final int ALLOCATION_QUOTA_REACHED = 486;
+    /** ICE (RFC 8445 section 7.3.1.1): both agents claim the same role. */
+    public static final int ROLE_CONFLICT = 487;
     public static final int SERVER_ERROR = 500;
     public static final int INSUFFICIENT_CAPACITY = 508;
 
@@ -37,6 +39,7 @@ public final class StunErrorCode {
             case UNSUPPORTED_TRANSPORT_PROTOCOL -> "Unsupported Transport Protocol";
             case PEER_ADDRESS_FAMILY_MISMATCH -> "Peer Address Family Mismatch";
             case ALLOCATION_QUOTA_REACHED -> "Allocation Quota Reached";
+            case ROLE_CONFLICT -> "Role Conflict";
             case SERVER_ERROR -> "Server Error";
             case INSUFFICIENT_CAPACITY -> "Insufficient Capacity";
             default -> "Error " + code;

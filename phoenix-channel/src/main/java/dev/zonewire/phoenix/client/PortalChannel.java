@@ -3,7 +3,10 @@ package dev.zonewire.phoenix.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URLEncoder;
 import java.net.UnknownHostException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,6 +40,7 @@ public final class PortalChannel implements AutoCloseable {
     private final Object lock = new Object();
     private final ChannelClient core;
     private final ChannelConfig config;
+    private final HostResolver resolver;
     private final Consumer<ChannelEvent> listener;
     private final WebSocketClient webSockets;
     private final Thread loop;
@@ -49,11 +53,12 @@ public final class PortalChannel implements AutoCloseable {
     private long abandonedUpTo = -1;
     private volatile String tokenText;
 
-    private PortalChannel(ChannelConfig config, LoginUrl url, Consumer<ChannelEvent> listener) {
+    private PortalChannel(ChannelConfig config, LoginUrl url, HostResolver resolver, Consumer<ChannelEvent> listener) {
         this.config = config;
+        this.resolver = resolver;
         this.listener = listener;
         this.core = new ChannelClient(config, url, new SplittableRandom());
-        this.tokenText = tokenOf(url);
+        this.tokenText = url.token().expose();
         HttpClient http = new HttpClient();
         http.setSocketAddressResolver(this::resolveToChosenAddresses);
         http.setConnectTimeout(config.connectTimeoutPerAddress().toMillis());
@@ -61,6 +66,8 @@ public final class PortalChannel implements AutoCloseable {
         http.setUserAgentField(null);
         this.webSockets = new WebSocketClient(http);
         this.webSockets.setIdleTimeout(Duration.ZERO); // the heartbeat decides when the portal is gone
+        this.webSockets.setMaxTextMessageSize(config.maxFrameBytes());
+        this.webSockets.setMaxBinaryMessageSize(config.maxFrameBytes());
         this.loop = Thread.ofPlatform().name("zw-phx-channel-" + url.mode().topic()).daemon().unstarted(this::runLoop);
     }
 
@@ -69,7 +76,12 @@ public final class PortalChannel implements AutoCloseable {
      * channel's own thread and must not block it for long.
      */
     public static PortalChannel start(ChannelConfig config, LoginUrl url, Consumer<ChannelEvent> listener) {
-        var channel = new PortalChannel(config, url, listener);
+        return start(config, url, HostResolver.SYSTEM, listener);
+    }
+
+    /** Like {@link #start(ChannelConfig, LoginUrl, Consumer)}, resolving the portal's host with {@code resolver}. */
+    public static PortalChannel start(ChannelConfig config, LoginUrl url, HostResolver resolver, Consumer<ChannelEvent> listener) {
+        var channel = new PortalChannel(config, url, resolver, listener);
         try {
             channel.webSockets.start();
         } catch (Exception e) {
@@ -96,7 +108,7 @@ public final class PortalChannel implements AutoCloseable {
     /** Reconnects with a new URL (a new public key after a reset); see {@link ChannelClient#connect(LoginUrl, long)}. */
     public void reconnect(LoginUrl url) {
         synchronized (lock) {
-            tokenText = tokenOf(url);
+            tokenText = url.token().expose();
             core.connect(url, System.nanoTime());
             performActions();
         }
@@ -110,7 +122,9 @@ public final class PortalChannel implements AutoCloseable {
     }
 
     public ChannelClient.ChannelStats stats() {
-        return core.stats();
+        synchronized (lock) {
+            return core.stats();
+        }
     }
 
     /** Closes the connection gracefully and waits (up to the close timeout and a little more) for it. */
@@ -121,6 +135,9 @@ public final class PortalChannel implements AutoCloseable {
             performActions();
         }
         wakeUp();
+        if (Thread.currentThread() == loop) {
+            return; // called from the listener: the loop finishes by itself once the close completes
+        }
         try {
             finished.await(config.closeTimeout().toMillis() + 1000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -198,9 +215,9 @@ public final class PortalChannel implements AutoCloseable {
     private void resolve(long attempt, String host) {
         Thread.ofVirtual().name("zw-phx-dns").start(() -> {
             try {
-                List<InetAddress> addresses = List.of(InetAddress.getAllByName(host));
+                List<InetAddress> addresses = List.copyOf(resolver.resolve(host));
                 input(() -> core.handleResolved(attempt, addresses, System.nanoTime()));
-            } catch (UnknownHostException | SecurityException e) {
+            } catch (UnknownHostException | RuntimeException e) {
                 input(() -> core.handleResolveFailed(attempt, e.getClass().getSimpleName(), System.nanoTime()));
             }
         });
@@ -211,7 +228,9 @@ public final class PortalChannel implements AutoCloseable {
         attemptAddresses = open.addresses();
         var request = new ClientUpgradeRequest(open.url().expose());
         request.setHeader("User-Agent", open.userAgent());
-        request.setTimeout(config.handshakeTimeout().toMillis() + config.connectTimeoutPerAddress().toMillis() * open.addresses().size(), TimeUnit.MILLISECONDS);
+        // The core's deadline decides; Jetty's, a second later, only reclaims an abandoned attempt.
+        long coreDeadlineMillis = config.handshakeTimeout().toMillis() + config.connectTimeoutPerAddress().toMillis() * open.addresses().size();
+        request.setTimeout(coreDeadlineMillis + 1000, TimeUnit.MILLISECONDS);
         var response = new UpgradeResponseCapture();
         try {
             webSockets.connect(new SocketListener(open.attempt()), request, response)
@@ -284,13 +303,7 @@ public final class PortalChannel implements AutoCloseable {
             return text;
         }
         return text.replace(token, "REDACTED")
-                .replace(java.net.URLEncoder.encode(token, java.nio.charset.StandardCharsets.UTF_8), "REDACTED");
-    }
-
-    private static String tokenOf(LoginUrl url) {
-        String query = url.expose().getRawQuery();
-        String encoded = query.substring("token=".length(), query.indexOf('&') < 0 ? query.length() : query.indexOf('&'));
-        return java.net.URLDecoder.decode(encoded, java.nio.charset.StandardCharsets.UTF_8);
+                .replace(URLEncoder.encode(token, StandardCharsets.UTF_8), "REDACTED");
     }
 
     /**
@@ -323,17 +336,18 @@ public final class PortalChannel implements AutoCloseable {
         }
 
         @Override
-        public void onWebSocketBinary(java.nio.ByteBuffer payload, Callback callback) {
+        public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
             byte[] bytes = new byte[payload.remaining()];
             payload.get(bytes);
             callback.succeed();
             // The reference accepts binary frames holding UTF-8 text; so do we.
-            String frame = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+            String frame = new String(bytes, StandardCharsets.UTF_8);
             input(() -> core.handleFrame(attempt, frame, System.nanoTime()));
         }
 
         @Override
-        public void onWebSocketClose(int status, String reason) {
+        public void onWebSocketClose(int status, String reason, Callback callback) {
+            callback.succeed();
             String why = status + (reason == null || reason.isBlank() ? "" : " " + sanitize(reason));
             input(() -> {
                 if (sessionAttempt == attempt) {

@@ -4,17 +4,18 @@ import dev.zonewire.common.Secret;
 import java.net.SocketAddress;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * What an {@link Authenticator} sees of a WebSocket upgrade: the token (never logged), the other
  * query parameters, the User-Agent, the peer's address and any request header.
  */
 public record ConnectRequest(
-        Optional<Secret> token,
+        Secret token,
         Map<String, String> params,
         String userAgent,
         SocketAddress remoteAddress,
-        java.util.function.Function<String, String> header) {
+        Function<String, String> header) {
 
     /** A query parameter other than the token, if present. */
     public Optional<String> param(String name) {

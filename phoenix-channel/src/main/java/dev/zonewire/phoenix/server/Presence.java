@@ -43,8 +43,17 @@ public final class Presence {
     public void untrack(Channel<?> channel, String topic, String key) {
         List<Tracked> removed = new ArrayList<>();
         synchronized (this) {
-            List<Tracked> entries = byTopic.getOrDefault(topic, List.of());
-            entries.removeIf(t -> t.channel() == channel && t.key().equals(key) && removed.add(t));
+            List<Tracked> entries = byTopic.get(topic);
+            if (entries == null) {
+                return;
+            }
+            for (var iterator = entries.iterator(); iterator.hasNext(); ) {
+                Tracked tracked = iterator.next();
+                if (tracked.channel() == channel && tracked.key().equals(key)) {
+                    removed.add(tracked);
+                    iterator.remove();
+                }
+            }
             if (entries.isEmpty()) {
                 byTopic.remove(topic);
             }

@@ -41,6 +41,7 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
     private final Object sendLock = new Object();
     private volatile Session session;
     private volatile boolean closingIdle;
+    private boolean closed;
     private volatile long lastReceivedNanos = System.nanoTime();
     private long joinWindowStart = System.nanoTime();
     private int joinsInWindow;
@@ -82,6 +83,9 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
 
     @Override
     public void onWebSocketOpen(Session opened) {
+        opened.setMaxTextMessageSize(endpoint.maxFrameBytes());
+        opened.setMaxBinaryMessageSize(endpoint.maxFrameBytes());
+        opened.setIdleTimeout(endpoint.idleTimeout().plus(ChannelServer.JETTY_IDLE_MARGIN));
         this.session = opened;
         lastReceivedNanos = System.nanoTime();
         server.register(this);
@@ -113,22 +117,24 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
     }
 
     @Override
-    public void onWebSocketClose(int status, String reason) {
+    public void onWebSocketClose(int status, String reason, Callback callback) {
+        callback.succeed();
         if (status == StatusCode.MESSAGE_TOO_LARGE) {
             server.stats().oversizedFrames.increment();
             LOG.warn("socket {} closed: a frame exceeded {} bytes", id, endpoint.maxFrameBytes());
         } else {
             LOG.debug("socket {} closed with {} {}", id, status, reason);
         }
+        server.unregister(this);
         List<Channel<I>> ended;
         synchronized (this) {
+            closed = true;
             ended = new ArrayList<>(channels.values());
             channels.clear();
         }
         for (Channel<I> channel : ended) {
             ended(channel, Channel.Termination.SOCKET_CLOSED);
         }
-        server.unregister(this);
     }
 
     @Override
@@ -242,10 +248,18 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
         }
         switch (reply) {
             case JoinReply.Ok(JsonNode response) -> {
+                boolean socketGone;
                 synchronized (this) {
-                    channels.put(topic, channel);
+                    socketGone = closed;
+                    if (!socketGone) {
+                        channels.put(topic, channel);
+                        server.subscribe(channel);
+                    }
                 }
-                server.subscribe(channel);
+                if (socketGone) {
+                    ended(channel, Channel.Termination.SOCKET_CLOSED);
+                    return;
+                }
                 send(Message.reply(joinRef, message.ref(), topic, true, response));
             }
             case JoinReply.Error(JsonNode response) -> {
@@ -264,8 +278,8 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
             replyError(message.joinRef(), message, "unmatched topic");
             return;
         }
-        send(Message.reply(channel.joinRef(), message.ref(), message.topic(), true, null));
         ended(channel, Channel.Termination.LEFT);
+        send(Message.reply(channel.joinRef(), message.ref(), message.topic(), true, null));
     }
 
     private void push(Message message) {
@@ -298,17 +312,17 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
     }
 
     private void finish(Channel<I> channel, Channel.Termination reason) {
-        if (!channel.isOpen()) {
+        if (!ended(channel, reason)) {
             return;
         }
         String event = reason == Channel.Termination.CRASHED ? Message.ERROR : Message.CLOSE;
         send(new Message(channel.joinRef(), channel.joinRef(), channel.topic(), event, JsonNodeFactory.instance.objectNode()));
-        ended(channel, reason);
     }
 
-    private void ended(Channel<I> channel, Channel.Termination reason) {
+    /** Runs the end of a channel once: unsubscribes it and tells its handler. False if it had already ended. */
+    private boolean ended(Channel<I> channel, Channel.Termination reason) {
         if (!channel.markEnded()) {
-            return;
+            return false;
         }
         server.unsubscribe(channel);
         endpoint.handlerFor(channel.topic()).ifPresent(handler -> {
@@ -318,6 +332,7 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
                 LOG.error("socket {}: the handler for '{}' failed when its channel ended", id, channel.topic(), bug);
             }
         });
+        return true;
     }
 
     private void replyError(JsonNode joinRef, Message message, String reason) {

@@ -36,7 +36,7 @@ final class LoopbackPortal implements AutoCloseable {
         return this;
     }
 
-    void stop() throws Exception {
+    void stop() {
         server.close();
     }
 
@@ -49,7 +49,7 @@ final class LoopbackPortal implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         stop();
     }
 
@@ -59,7 +59,7 @@ final class LoopbackPortal implements AutoCloseable {
                     if (tooManyRequestsToSend.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
                         return new AuthResult.Refused<>(429, "Too many requests", Optional.of(Duration.ofSeconds(1)));
                     }
-                    boolean good = request.token().map(t -> t.expose().equals(GOOD_TOKEN)).orElse(false);
+                    boolean good = request.token().expose().equals(GOOD_TOKEN);
                     return good ? AuthResult.accept(request.param("name").orElse("relay")) : AuthResult.refuse(401, "Invalid token");
                 })
                 .topic("relay", new ChannelHandler<>() {

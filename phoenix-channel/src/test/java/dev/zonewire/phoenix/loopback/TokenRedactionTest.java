@@ -7,7 +7,7 @@ import dev.zonewire.phoenix.client.ChannelEvent;
 import dev.zonewire.phoenix.client.PortalChannel;
 import org.junit.jupiter.api.Test;
 
-/** Neither a session with an outage nor a refused token puts the token into any log line. */
+/** Neither a session with an outage nor a refused token puts the token, or the relay's stamp secret, into any log line. */
 class TokenRedactionTest {
 
     @Test
@@ -24,13 +24,14 @@ class TokenRedactionTest {
                 events.await(ChannelEvent.Joined.class, 2);
             }
             var refusedEvents = new EventRecorder();
-            try (var refused = PortalChannel.start(Relays.config(), Relays.url("127.0.0.1", portal.port(), wrongToken), refusedEvents)) {
+            try (var _ = PortalChannel.start(Relays.config(), Relays.url("127.0.0.1", portal.port(), wrongToken), refusedEvents)) {
                 refusedEvents.await(ChannelEvent.Failed.class, 1);
             }
 
             assertThat(logs.lines()).isNotEmpty()
                     .noneSatisfy(line -> assertThat(line).contains(LoopbackPortal.GOOD_TOKEN))
-                    .noneSatisfy(line -> assertThat(line).contains(wrongToken));
+                    .noneSatisfy(line -> assertThat(line).contains(wrongToken))
+                    .noneSatisfy(line -> assertThat(line).contains(Relays.JOIN.path("stamp_secret").asText()));
             assertThat(logs.lines()).anySatisfy(line -> assertThat(line).contains("token=REDACTED"));
             assertThat(logs.lines()).anySatisfy(line -> assertThat(line).contains("HTTP 401"));
         }

@@ -47,12 +47,28 @@ class JavaScriptClientInteropTest {
             }
         };
         var endpoint = EndpointConfig.<String>builder("/socket",
-                        request -> request.token().map(t -> t.expose().equals("js-token")).orElse(false)
-                                ? dev.zonewire.phoenix.server.AuthResult.accept("node-user")
-                                : dev.zonewire.phoenix.server.AuthResult.refuse(401, "Invalid token"))
+                        request -> request.token().expose().equals("js-token")
+                                ? AuthResult.accept("node-user")
+                                : AuthResult.refuse(401, "Invalid token"))
                 .topic("room:*", rooms)
                 .build();
         server = ChannelServer.start(new InetSocketAddress("127.0.0.1", 0), List.of(endpoint));
+        warmUp();
+    }
+
+    /**
+     * The JavaScript client allows one heartbeat interval for every reply; a server still loading
+     * its classes on a busy machine could miss that on the first frames, so one exchange runs first.
+     */
+    private void warmUp() throws Exception {
+        try (var client = RawClient.connect(server.port(), "/socket/websocket?token=js-token&vsn=2.0.0")) {
+            client.send("[\"1\",\"1\",\"room:warm-up\",\"phx_join\",{}]");
+            client.send("[\"1\",\"2\",\"room:warm-up\",\"ping\",{}]");
+            client.send("[\"1\",\"3\",\"room:warm-up\",\"shout\",{}]");
+            client.send("[null,\"4\",\"phoenix\",\"heartbeat\",{}]");
+            client.await(f -> f.contains("\"4\""), java.time.Duration.ofSeconds(30));
+        }
+        joinPayloads.clear();
     }
 
     @AfterEach
@@ -63,6 +79,8 @@ class JavaScriptClientInteropTest {
     @ParameterizedTest(name = "vsn {0}")
     @ValueSource(strings = {"1.0.0", "2.0.0"})
     void theOfficialClientJoinsPushesReceivesABroadcastAndHeartbeats(String vsn) throws Exception {
+        long heartbeatsBefore = server.stats().heartbeats();
+
         var run = NodeInterop.node("ws://127.0.0.1:" + server.port() + "/socket", vsn);
 
         assertThat(run.exitCode()).as(run.output()).isZero();
@@ -73,7 +91,7 @@ class JavaScriptClientInteropTest {
         assertThat(result.path("broadcast")).isEqualTo(Json.parse("{\"text\":\"hello everyone\"}"));
         assertThat(result.path("heartbeatReplies").asInt()).isGreaterThanOrEqualTo(3);
         assertThat(joinPayloads).containsExactly("node-user:node");
-        assertThat(server.stats().heartbeats()).isGreaterThanOrEqualTo(3);
+        assertThat(server.stats().heartbeats() - heartbeatsBefore).isGreaterThanOrEqualTo(3);
         assertThat(server.stats().malformedFrames()).isZero();
     }
 }

@@ -38,6 +38,7 @@ public final class DatagramBatch implements AutoCloseable {
     private final byte[] localAddressLengths;
     final MemorySegment headers;
     final MemorySegment iovecs;
+    private final MemorySegment[] headersFrom;
     private final MemorySegment[] names;
     private final MemorySegment[] controls;
     private int size;
@@ -49,6 +50,7 @@ public final class DatagramBatch implements AutoCloseable {
         this.iovecs = arena.allocate(capacity * IOVEC_SIZE, 8);
         MemorySegment nameMemory = arena.allocate((long) capacity * SocketAddresses.MAX_SIZE, 8);
         MemorySegment controlMemory = arena.allocate(capacity * CONTROL_SIZE, 8);
+        this.headersFrom = new MemorySegment[capacity];
         this.names = new MemorySegment[capacity];
         this.controls = new MemorySegment[capacity];
         this.slots = new MemorySegment[capacity];
@@ -64,6 +66,7 @@ public final class DatagramBatch implements AutoCloseable {
             buffers[i] = slots[i].asByteBuffer();
             iovecs.set(JAVA_LONG, i * IOVEC_SIZE, slots[i].address());
             long header = i * MMSGHDR_SIZE;
+            headersFrom[i] = headers.asSlice(header);
             headers.set(JAVA_LONG, header, name(i).address());
             headers.set(JAVA_LONG, header + 16, iovecs.address() + i * IOVEC_SIZE);
             headers.set(JAVA_LONG, header + 24, 1);
@@ -188,10 +191,28 @@ public final class DatagramBatch implements AutoCloseable {
 
     /**
      * Sets the source address to send slot {@code i} from ({@code IP_PKTINFO}), for a host with
-     * several addresses; null (the default) lets the kernel choose.
+     * several addresses: 4 or 16 bytes, or null (the default) to let the kernel choose. An
+     * address of the other family than the socket's is ignored.
      */
+    public void setLocal(int i, byte[] address) {
+        int length = address == null ? 0 : address.length;
+        if (length != 0 && length != 4 && length != 16) {
+            throw new IllegalArgumentException("an IP address has 4 or 16 bytes, not " + length);
+        }
+        if (length != 0) {
+            System.arraycopy(address, 0, localAddresses, i * 16, length);
+        }
+        localAddressLengths[i] = (byte) length;
+    }
+
+    /** Like {@link #setLocal(int, byte[])} (allocates). */
     public void setLocal(int i, InetAddress local) {
-        setLocalAddress(i, local == null ? null : local.getAddress(), local == null ? 0 : local.getAddress().length);
+        setLocal(i, local == null ? null : local.getAddress());
+    }
+
+    @Override
+    public void close() {
+        arena.close();
     }
 
     int localAddressLength(int i) {
@@ -208,16 +229,6 @@ public final class DatagramBatch implements AutoCloseable {
         localAddressLengths[to] = localAddressLengths[from];
     }
 
-    void setLocalAddress(int i, byte[] address, int length) {
-        if (length != 0 && length != 4 && length != 16) {
-            throw new IllegalArgumentException("an IP address has 4 or 16 bytes, not " + length);
-        }
-        if (length != 0) {
-            System.arraycopy(address, 0, localAddresses, i * 16, length);
-        }
-        localAddressLengths[i] = (byte) length;
-    }
-
     void setLocalAddress(int i, MemorySegment address, long offset, int length) {
         MemorySegment.copy(address, JAVA_BYTE, offset, localAddresses, i * 16, length);
         localAddressLengths[i] = (byte) length;
@@ -230,16 +241,16 @@ public final class DatagramBatch implements AutoCloseable {
         buffers[i].limit(length).position(0);
     }
 
+    /** The message headers from slot {@code i} on, for a system call that starts there. */
+    MemorySegment headersFrom(int i) {
+        return headersFrom[i];
+    }
+
     MemorySegment name(int i) {
         return names[i];
     }
 
     MemorySegment control(int i) {
         return controls[i];
-    }
-
-    @Override
-    public void close() {
-        arena.close();
     }
 }

@@ -9,6 +9,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A UDP socket for the data path: many datagrams per system call ({@code recvmmsg},
@@ -26,6 +28,8 @@ import java.net.InetSocketAddress;
  * of the thread that opened it.
  */
 public final class UdpSocket implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(UdpSocket.class);
+
     /** The most datagrams one GSO send may carry on every kernel that has GSO. */
     public static final int MAX_GSO_SEGMENTS = 64;
 
@@ -123,8 +127,11 @@ public final class UdpSocket implements AutoCloseable {
             Libc.check(Libc.bind(descriptor, address, length), "bind UDP socket to " + format(options.bindAddress()));
             MemorySegment addressLength = arena.allocateFrom(JAVA_INT, SocketAddresses.MAX_SIZE);
             Libc.check(Libc.getsockname(descriptor, address, addressLength), "read address of UDP socket");
-            return new UdpSocket(fd, ipv6, SocketAddresses.read(address), receiveOffload, sendOffload,
+            UdpSocket udp = new UdpSocket(fd, ipv6, SocketAddresses.read(address), receiveOffload, sendOffload,
                     socket.get(SOL_SOCKET, SO_RCVBUF, "SO_RCVBUF"), socket.get(SOL_SOCKET, SO_SNDBUF, "SO_SNDBUF"));
+            LOG.info("Opened {} (receive buffer {} B, send buffer {} B, GRO {}, GSO {})", udp.description,
+                    udp.receiveBufferSize, udp.sendBufferSize, receiveOffload, sendOffload);
+            return udp;
         } catch (IOException | RuntimeException e) {
             fd.close();
             throw e;
@@ -215,8 +222,7 @@ public final class UdpSocket implements AutoCloseable {
             int sent = 0;
             int next = 0;
             while (next < batch.size()) {
-                MemorySegment headers = batch.headers.asSlice(next * DatagramBatch.MMSGHDR_SIZE);
-                int count = Libc.sendmmsg(descriptor, headers, batch.size() - next, 0);
+                int count = Libc.sendmmsg(descriptor, batch.headersFrom(next), batch.size() - next, 0);
                 if (count > 0) {
                     for (int i = next; i < next + count; i++) {
                         sent += batch.datagramCount(i);
@@ -226,6 +232,8 @@ public final class UdpSocket implements AutoCloseable {
                     fd.awaitWritable(-1);
                 } else if (count == -Errno.EIO && sendOffload && isSegmented(batch, next)) {
                     // The device cannot segment; from now on this socket sends datagrams one by one.
+                    LOG.warn("{}: the outgoing device refused a GSO send (EIO); sending datagrams one by one from now on",
+                            description);
                     sendOffload = false;
                     sent += sendSegmentsSeparately(descriptor, batch, next);
                     next++;
@@ -302,7 +310,7 @@ public final class UdpSocket implements AutoCloseable {
         long controlLength = (flags & MSG_CTRUNC) != 0
                 ? 0 : Math.min(batch.headers.get(JAVA_LONG, header + 40), DatagramBatch.CONTROL_SIZE);
         int segmentSize = 0;
-        batch.setLocalAddress(i, null, 0);
+        batch.setLocal(i, (byte[]) null);
         for (long offset = 0; offset + CMSG_HEADER <= controlLength; ) {
             long length = control.get(JAVA_LONG, offset);
             int level = control.get(JAVA_INT, offset + 8);
@@ -345,13 +353,20 @@ public final class UdpSocket implements AutoCloseable {
         MemorySegment control = batch.control(i);
         int offset = 0;
         if (batch.localAddressLength(i) == (ipv6 ? 16 : 4)) {
-            int dataLength = ipv6 ? 20 : 12;
-            control.asSlice(0, CMSG_HEADER + dataLength).fill((byte) 0);
-            writeControlHeader(control, 0, ipv6 ? IPPROTO_IPV6 : IPPROTO_IP, ipv6 ? IPV6_PKTINFO : IP_PKTINFO,
-                    dataLength);
-            // in6_pktinfo starts with the address; in_pktinfo has it as ipi_spec_dst, after the ifindex.
-            batch.copyLocalAddress(i, control, CMSG_HEADER + (ipv6 ? 0 : 4));
-            offset += CMSG_HEADER + ((dataLength + 7) & ~7);
+            if (ipv6) {
+                // in6_pktinfo: the source address, then interface index 0 (any).
+                writeControlHeader(control, 0, IPPROTO_IPV6, IPV6_PKTINFO, 20);
+                batch.copyLocalAddress(i, control, CMSG_HEADER);
+                control.set(JAVA_INT, CMSG_HEADER + 16, 0);
+                offset = CMSG_HEADER + 24;
+            } else {
+                // in_pktinfo: interface index 0, the source address (ipi_spec_dst), an unused address.
+                writeControlHeader(control, 0, IPPROTO_IP, IP_PKTINFO, 12);
+                control.set(JAVA_INT, CMSG_HEADER, 0);
+                batch.copyLocalAddress(i, control, CMSG_HEADER + 4);
+                control.set(JAVA_INT, CMSG_HEADER + 8, 0);
+                offset = CMSG_HEADER + 16;
+            }
         }
         if (segment && isSegmented(batch, i)) {
             writeControlHeader(control, offset, IPPROTO_UDP, UDP_SEGMENT, 2);
@@ -376,7 +391,7 @@ public final class UdpSocket implements AutoCloseable {
         long header = i * DatagramBatch.MMSGHDR_SIZE;
         long iovec = i * DatagramBatch.IOVEC_SIZE;
         batch.headers.set(JAVA_LONG, header + 40, writeSendControl(batch, i, false));
-        MemorySegment message = batch.headers.asSlice(header, DatagramBatch.MMSGHDR_SIZE);
+        MemorySegment message = batch.headersFrom(i);
         int sent = 0;
         int segmentSize = batch.segmentSize(i);
         for (int offset = 0; offset < batch.length(i); offset += segmentSize) {

@@ -98,6 +98,7 @@ class KernelPacketsTest {
             netlink.addAddress(tun.index(), IpPrefix.parse("fd00:77::1/64"));
             netlink.setUp(tun.index(), true);
         }
+        namespace.awaitAddressReady("fd00:77::1");
     }
 
     private static void kindOf(IpPacket packet, Set<Kind> seen) {

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Opening, attaching, closing and refusals of a TUN device. */
 @Timeout(30)
@@ -50,6 +54,28 @@ class TunDeviceLifecycleTest {
                     .isInstanceOf(ExecutionException.class)
                     .hasRootCauseInstanceOf(AsynchronousCloseException.class);
             assertThat(tun.isOpen()).isFalse();
+        }
+    }
+
+    @Test
+    void deletingTheInterfaceWakesItsReaderWithEbadfd() throws Exception {
+        try (TunDevice tun = namespace.call(() -> TunDevice.open(TunOptions.named("zw-plt-life0")));
+                Rtnetlink netlink = namespace.call(Rtnetlink::open);
+                PacketBatch batch = PacketBatch.allocate(8, 1500)) {
+            CompletableFuture<Integer> reader = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return tun.read(batch);
+                } catch (IOException e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            Thread.sleep(200);
+
+            netlink.deleteLink(tun.index());
+
+            assertThatThrownBy(() -> reader.get(5, TimeUnit.SECONDS))
+                    .hasRootCauseInstanceOf(ErrnoException.class)
+                    .rootCause().hasMessage("read from TUN zw-plt-life0: File descriptor in bad state (EBADFD)");
         }
     }
 
@@ -135,6 +161,19 @@ class TunDeviceLifecycleTest {
             assertThat(tun.write(batch)).isZero();
 
             assertThat(tun.stats().writesRejected()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aMissingDeviceNodeIsCreatedAsTheReferenceDoes(@TempDir Path directory) throws Exception {
+        Path device = directory.resolve("net").resolve("tun");
+
+        try (TunDevice tun = namespace.call(() -> TunDevice.open(TunOptions.named("zw-plt-life0"), device))) {
+            assertThat(tun.isOpen()).isTrue();
+            assertThat((int) Files.getAttribute(device, "unix:mode") & 0170000).as("a character device").isEqualTo(0020000);
+            assertThat((long) Files.getAttribute(device, "unix:rdev")).as("device 10:200").isEqualTo((10 << 8) | 200);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(device.getParent())))
+                    .isEqualTo("rwxr-x--x");
         }
     }
 

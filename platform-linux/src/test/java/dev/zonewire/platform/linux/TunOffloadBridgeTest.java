@@ -97,6 +97,9 @@ class TunOffloadBridgeTest {
             netlink.setUp(tun.index(), true);
             netlink.addRoute(Route.toInterface(IpPrefix.parse(remote), tun.index()));
         }
+        if (local.contains(":")) {
+            namespace.awaitAddressReady(local);
+        }
         return tun;
     }
 

@@ -41,6 +41,7 @@ class TunTrafficTest {
             netlink.addAddress(tun.index(), IpPrefix.parse("fd00:77::1/64"));
             netlink.setUp(tun.index(), true);
         }
+        namespace.awaitAddressReady("fd00:77::1");
         batch = PacketBatch.allocate(64, 1280);
     }
 

@@ -8,12 +8,15 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -164,7 +167,7 @@ class UdpSocketTest {
 
             assertThatThrownBy(() -> receiving.get(5, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class)
-                    .hasRootCauseInstanceOf(java.nio.channels.AsynchronousCloseException.class);
+                    .hasRootCauseInstanceOf(AsynchronousCloseException.class);
         }
     }
 
@@ -176,6 +179,20 @@ class UdpSocketTest {
             // The kernel doubles the request for its own bookkeeping.
             assertThat(socket.receiveBufferSize()).isEqualTo(32 << 20);
             assertThat(socket.sendBufferSize()).isEqualTo(16 << 20);
+        }
+    }
+
+    @Test
+    void theFirewallMarkIsOnTheSocket() throws Exception {
+        UdpSocketOptions options = UdpSocketOptions.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .withFirewallMark(0xfd002021);
+        try (UdpSocket socket = UdpSocket.open(options)) {
+            Process ss = new ProcessBuilder("ss", "-uaen", "src", "127.0.0.1:" + socket.localAddress().getPort())
+                    .redirectErrorStream(true).start();
+            String output = new String(ss.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(ss.waitFor()).isZero();
+
+            assertThat(output).contains("fwmark:0xfd002021");
         }
     }
 
@@ -198,7 +215,7 @@ class UdpSocketTest {
 
     /** Fills {@code count} slots with random datagrams to {@code destination} and returns their contents. */
     private List<byte[]> fill(DatagramBatch batch, int count, InetSocketAddress destination,
-            java.util.function.IntSupplier length) {
+            IntSupplier length) {
         List<byte[]> contents = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             byte[] data = new byte[length.getAsInt()];

@@ -1,0 +1,23 @@
+package dev.zonewire.snownet.turn;
+
+import dev.zonewire.common.Secret;
+
+import java.util.Objects;
+
+/**
+ * Long-term TURN credentials as the portal hands them out. Firezone's relays use realm
+ * {@code firezone}; the password stays in a {@link Secret}.
+ */
+public record TurnCredentials(String username, Secret password, String realm) {
+    public static final String FIREZONE_REALM = "firezone";
+
+    public TurnCredentials {
+        if (username == null || username.isEmpty() || username.length() > 512) {
+            throw new IllegalArgumentException("a TURN username has 1-512 characters");
+        }
+        Objects.requireNonNull(password, "password");
+        if (realm == null || realm.isEmpty() || realm.length() > 127) {
+            throw new IllegalArgumentException("a TURN realm has 1-127 characters");
+        }
+    }
+}
