@@ -78,9 +78,19 @@ public final class Checksum {
      * RFC 1624 equation 3, {@code HC' = ~(~HC + ~m + m')}: the checksum after the covered data
      * changed by {@code delta}. An incorrect checksum stays incorrect by the same amount, so
      * corruption that happened before the rewrite is still detected by the receiver.
+     *
+     * <p>The result is 0x0000 exactly when the covered data sums to ones'-complement zero, as a
+     * full computation gives, unless every covered word is zero: then only 0xFFFF verifies. A
+     * pseudo-header or an IP header always has a non-zero word; ICMPv4 callers check with
+     * {@link #onlyZeros}.
      */
     public static int adjust(int checksum, long delta) {
         return ~fold((~checksum & 0xFFFF) + delta) & 0xFFFF;
+    }
+
+    /** True when every byte of the range except the 16-bit field at {@code skippedIndex} is zero. */
+    public static boolean onlyZeros(ByteBuffer buffer, int index, int length, int skippedIndex) {
+        return sum(buffer, index, length) == (buffer.getShort(skippedIndex) & 0xFFFF);
     }
 
     static long sum32(int value) {

@@ -37,7 +37,7 @@ public final class FamilyTranslator {
     /** NAT46: the IPv4 {@code packet} becomes an IPv6 packet from {@code source} to {@code destination}. */
     public static PacketStatus toIpv6(IpPacket packet, Ipv6Address source, Ipv6Address destination) {
         Ipv4Header header = ownPacket(packet).ipv4();
-        if (packet.protocol() == IpPacket.PROTOCOL_ICMPV6 || Ipv6Header.isExtensionHeader(packet.protocol())) {
+        if (!carriesOverToIpv6(packet.protocol())) {
             return PacketStatus.UNTRANSLATABLE_PROTOCOL;
         }
         if (packet.isIcmpv4()) {
@@ -81,7 +81,7 @@ public final class FamilyTranslator {
         if (packet.headerLength() != 40) {
             return PacketStatus.UNTRANSLATABLE_EXTENSION_HEADERS;
         }
-        if (packet.protocol() == IpPacket.PROTOCOL_ICMP) {
+        if (!carriesOverToIpv4(packet.protocol())) {
             return PacketStatus.UNTRANSLATABLE_PROTOCOL;
         }
         if (packet.isIcmpv6()) {
@@ -103,7 +103,7 @@ public final class FamilyTranslator {
         int protocol = packet.protocol();
         long oldAddresses = Checksum.sum(buffer, packet.offset() + 8, 32);
         if (packet.isIcmpv6()) {
-            echoToIcmpv4(buffer, packet.payloadIndex(), oldAddresses + IpPacket.PROTOCOL_ICMPV6 + payloadLength);
+            echoToIcmpv4(buffer, packet.payloadIndex(), payloadLength, oldAddresses + IpPacket.PROTOCOL_ICMPV6 + payloadLength);
         } else {
             long newAddresses = Checksum.sum32(source.bits()) + Checksum.sum32(destination.bits());
             packet.adjustTransportChecksum(Checksum.replacedSum(oldAddresses, newAddresses), true);
@@ -134,7 +134,7 @@ public final class FamilyTranslator {
         if (translated == null) {
             return PacketStatus.UNTRANSLATABLE_ICMP;
         }
-        if (quoted.isIcmpv4() && quoted.flowProtocol() != FlowProtocol.ICMP_ECHO) {
+        if ((quoted.isIcmpv4() && quoted.flowProtocol() != FlowProtocol.ICMP_ECHO) || !carriesOverToIpv6(quoted.protocol())) {
             return PacketStatus.UNTRANSLATABLE_QUOTED_PACKET;
         }
         ByteBuffer buffer = packet.buffer();
@@ -159,6 +159,7 @@ public final class FamilyTranslator {
             echoToIcmpv6(buffer, quotedTransport, quotedNewAddresses + IpPacket.PROTOCOL_ICMPV6 + quotedPayloadLength);
         } else {
             long quotedOldAddresses = Checksum.sum(buffer, quoted.offset() + 12, 8);
+            // the error's own checksum is computed afresh below, so this change need not reach it
             quoted.adjustTransportChecksum(Checksum.replacedSum(quotedOldAddresses, quotedNewAddresses), true);
         }
         int typeOfService = packet.ipv4().typeOfService();
@@ -192,7 +193,7 @@ public final class FamilyTranslator {
         if (translated == null) {
             return PacketStatus.UNTRANSLATABLE_ICMP;
         }
-        if ((quoted.isIcmpv6() && quoted.flowProtocol() != FlowProtocol.ICMP_ECHO)
+        if ((quoted.isIcmpv6() && quoted.flowProtocol() != FlowProtocol.ICMP_ECHO) || !carriesOverToIpv4(quoted.protocol())
                 || quoted.payloadLength() + 20 > IpPacket.MAX_LENGTH) {
             return PacketStatus.UNTRANSLATABLE_QUOTED_PACKET;
         }
@@ -210,9 +211,10 @@ public final class FamilyTranslator {
         int quotedPayloadLength = quoted.payloadLength();
         long quotedOldAddresses = Checksum.sum(buffer, quoted.offset() + 8, 32);
         if (quoted.isIcmpv6()) {
-            echoToIcmpv4(buffer, quotedTransport, quotedOldAddresses + IpPacket.PROTOCOL_ICMPV6 + quotedPayloadLength);
+            echoToIcmpv4(buffer, quotedTransport, present, quotedOldAddresses + IpPacket.PROTOCOL_ICMPV6 + quotedPayloadLength);
         } else {
             long quotedNewAddresses = Checksum.sum32(destination.bits()) + Checksum.sum32(source.bits());
+            // the error's own checksum is computed afresh below, so this change need not reach it
             quoted.adjustTransportChecksum(Checksum.replacedSum(quotedOldAddresses, quotedNewAddresses), true);
         }
         int trafficClass = packet.ipv6().trafficClass();
@@ -307,11 +309,17 @@ public final class FamilyTranslator {
         retypeEcho(buffer, index, translated, pseudoHeader);
     }
 
-    /** Echo request 128 becomes 8 and reply 129 becomes 0; the checksum loses the ICMPv6 pseudo-header. */
-    private static void echoToIcmpv4(ByteBuffer buffer, int index, long pseudoHeader) {
+    /**
+     * Echo request 128 becomes 8 and reply 129 becomes 0; the checksum loses the ICMPv6
+     * pseudo-header. {@code present} bytes of the message are in the buffer.
+     */
+    private static void echoToIcmpv4(ByteBuffer buffer, int index, int present, long pseudoHeader) {
         int type = buffer.get(index) & 0xFF;
         int translated = type == Icmpv6Message.ECHO_REQUEST ? Icmpv4Message.ECHO_REQUEST : Icmpv4Message.ECHO_REPLY;
         retypeEcho(buffer, index, translated, Checksum.replacedSum(pseudoHeader, 0));
+        if (buffer.getShort(index + 2) == 0 && Checksum.onlyZeros(buffer, index, present, index + 2)) {
+            buffer.putShort(index + 2, (short) 0xFFFF); // see Checksum.adjust
+        }
     }
 
     private static void retypeEcho(ByteBuffer buffer, int index, int newType, long checksumDelta) {
@@ -320,6 +328,16 @@ public final class FamilyTranslator {
         buffer.putShort(index, (short) newWord);
         int checksum = buffer.getShort(index + 2) & 0xFFFF;
         buffer.putShort(index + 2, (short) Checksum.adjust(checksum, Checksum.replaced16(oldWord, newWord) + checksumDelta));
+    }
+
+    /** Not ICMPv6 and not a number IPv6 reads as an extension header. */
+    private static boolean carriesOverToIpv6(int protocol) {
+        return protocol != IpPacket.PROTOCOL_ICMPV6 && !Ipv6Header.isExtensionHeader(protocol);
+    }
+
+    /** Not ICMPv4, which has no place in IPv6. */
+    private static boolean carriesOverToIpv4(int protocol) {
+        return protocol != IpPacket.PROTOCOL_ICMP;
     }
 
     private static int toIpv6Protocol(int protocol) {

@@ -100,7 +100,7 @@ public final class IpPacket {
             throw new IllegalArgumentException("packet buffers must be big-endian");
         }
         if (length > maxLength) {
-            return fail(PacketStatus.TOO_LONG);
+            return status = PacketStatus.TOO_LONG;
         }
         return status = parse(buffer, offset, length);
     }
@@ -374,11 +374,6 @@ public final class IpPacket {
         return quoted;
     }
 
-    private PacketStatus fail(PacketStatus reason) {
-        status = reason;
-        return reason;
-    }
-
     /** Re-points this view at a packet a translation just wrote; the result may exceed {@code maxLength}. */
     PacketStatus rewrapTranslated(int offset, int length) {
         return status = parse(buffer, offset, length);
@@ -530,27 +525,26 @@ public final class IpPacket {
 
     private void setAddress(int index, IpAddress address) {
         long delta;
-        switch (address) {
-            case Ipv4Address v4 -> {
-                requireAddressVersion(4);
-                int old = buffer.getInt(index);
-                if (old == v4.bits()) {
-                    return;
-                }
-                buffer.putInt(index, v4.bits());
-                delta = Checksum.replaced32(old, v4.bits());
+        // instanceof rather than a pattern switch: this runs for every packet, and a type switch is an invokedynamic call
+        if (address instanceof Ipv4Address v4) {
+            requireAddressVersion(4);
+            int old = buffer.getInt(index);
+            if (old == v4.bits()) {
+                return;
             }
-            case Ipv6Address v6 -> {
-                requireAddressVersion(6);
-                long oldHigh = buffer.getLong(index);
-                long oldLow = buffer.getLong(index + 8);
-                if (oldHigh == v6.high() && oldLow == v6.low()) {
-                    return;
-                }
-                buffer.putLong(index, v6.high());
-                buffer.putLong(index + 8, v6.low());
-                delta = Checksum.replaced64(oldHigh, v6.high()) + Checksum.replaced64(oldLow, v6.low());
+            buffer.putInt(index, v4.bits());
+            delta = Checksum.replaced32(old, v4.bits());
+        } else {
+            Ipv6Address v6 = (Ipv6Address) address;
+            requireAddressVersion(6);
+            long oldHigh = buffer.getLong(index);
+            long oldLow = buffer.getLong(index + 8);
+            if (oldHigh == v6.high() && oldLow == v6.low()) {
+                return;
             }
+            buffer.putLong(index, v6.high());
+            buffer.putLong(index + 8, v6.low());
+            delta = Checksum.replaced64(oldHigh, v6.high()) + Checksum.replaced64(oldLow, v6.low());
         }
         noteQuoteChange(delta);
         if (version == 4) {
@@ -581,8 +575,7 @@ public final class IpPacket {
     /**
      * Applies {@code delta} to the transport checksum. A change to the addresses
      * ({@code pseudoHeader}) does not touch ICMPv4, whose checksum has no pseudo-header. A UDP
-     * checksum of zero ("none") stays zero, and a computed zero is sent as 0xFFFF (RFC 768). A
-     * checksum the quote cut off is left alone.
+     * checksum of zero ("none") stays zero. A checksum the quote cut off is left alone.
      */
     void adjustTransportChecksum(long delta, boolean pseudoHeader) {
         int kind = transportChecksumKind();
@@ -594,12 +587,20 @@ public final class IpPacket {
             return;
         }
         int old = buffer.getShort(index) & 0xFFFF;
-        if (kind != PROTOCOL_UDP) {
-            writeChecksumField(index, Checksum.adjust(old, delta));
-        } else if (old != 0) {
-            int updated = Checksum.adjust(old, delta);
-            writeChecksumField(index, updated == 0 ? 0xFFFF : updated);
+        if (kind == PROTOCOL_UDP && old == 0) {
+            return;
         }
+        int updated = Checksum.adjust(old, delta);
+        writeChecksumField(index, updated == 0 ? zeroChecksum(kind, index) : updated);
+    }
+
+    /** Which form of ones'-complement zero a checksum field must hold when the data sums to zero. */
+    private int zeroChecksum(int kind, int checksumIndex) {
+        return switch (kind) {
+            case PROTOCOL_UDP -> 0xFFFF; // RFC 768: 0x0000 means "no checksum"
+            case PROTOCOL_ICMP -> Checksum.onlyZeros(buffer, transportIndex, end - transportIndex, checksumIndex) ? 0xFFFF : 0;
+            default -> 0;
+        };
     }
 
     private void writeChecksumField(int index, int value) {

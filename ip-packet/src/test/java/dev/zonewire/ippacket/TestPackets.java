@@ -1,6 +1,7 @@
 package dev.zonewire.ippacket;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /** Buffers laid out as drivers lay them out: headroom for NAT46 before the packet, spare room after it. */
@@ -47,7 +48,7 @@ final class TestPackets {
     }
 
     static ByteBuffer payload(String text) {
-        return ByteBuffer.wrap(text.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        return ByteBuffer.wrap(text.getBytes(StandardCharsets.US_ASCII));
     }
 
     static Ipv4Address v4(String literal) {

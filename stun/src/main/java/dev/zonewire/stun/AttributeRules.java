@@ -13,7 +13,8 @@ final class AttributeRules {
     static final int MAX_TEXT_CHARACTERS = 127;
     static final int MAX_TEXT_BYTES = 763;
     static final int MIN_CHANNEL = 0x4000;
-    static final int MAX_CHANNEL = 0x4FFF;
+    /** RFC 8656 allows 0x4000-0x4FFF; RFC 5766 allowed up to 0x7FFF, and coturn's client still uses those. */
+    static final int MAX_CHANNEL = 0x7FFF;
 
     private AttributeRules() {
     }
@@ -48,7 +49,7 @@ final class AttributeRules {
     static String checkChannel(int number) {
         return number >= MIN_CHANNEL && number <= MAX_CHANNEL
                 ? null
-                : String.format("channel number 0x%04X is outside 0x4000-0x4FFF", number);
+                : String.format("channel number 0x%04X is outside 0x4000-0x7FFF", number);
     }
 
     static void require(String failure) {

@@ -11,8 +11,11 @@ import java.util.Optional;
  */
 public final class ChannelData {
     public static final int HEADER_LENGTH = 4;
-    public static final int MIN_CHANNEL = AttributeRules.MIN_CHANNEL;
-    public static final int MAX_CHANNEL = AttributeRules.MAX_CHANNEL;
+    /** RFC 8656's channel range, the one Firezone uses. */
+    public static final int MIN_CHANNEL = 0x4000;
+    public static final int MAX_CHANNEL = 0x4FFF;
+    /** The wider range of RFC 5766 (0x4000-0x7FFF), which older clients such as coturn's still use. */
+    public static final int MAX_CHANNEL_RFC5766 = AttributeRules.MAX_CHANNEL;
     public static final int MAX_PAYLOAD = 0xFFFF;
 
     private ChannelData() {
@@ -104,7 +107,7 @@ public final class ChannelData {
      * required, so pass {@code pad = true} there.
      */
     public static byte[] encode(int channel, byte[] payload, boolean pad) {
-        if (!isValidChannel(channel)) {
+        if (channel < MIN_CHANNEL || channel > MAX_CHANNEL_RFC5766) {
             throw new IllegalArgumentException(AttributeRules.checkChannel(channel));
         }
         if (payload.length > MAX_PAYLOAD) {

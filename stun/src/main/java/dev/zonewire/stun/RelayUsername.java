@@ -31,9 +31,12 @@ public record RelayUsername(long expiryUnixSeconds, String salt) {
         }
     }
 
-    /** True when the expiry lies before {@code nowUnixSeconds} (a credential is valid up to and at its expiry second). */
-    public boolean isExpiredAt(long nowUnixSeconds) {
-        return Long.compareUnsigned(expiryUnixSeconds, nowUnixSeconds) < 0;
+    /**
+     * True when the expiry lies before {@code nowUnixMillis}: a credential is valid up to and at
+     * the first instant of its expiry second, as in Firezone's relay.
+     */
+    public boolean isExpiredAt(long nowUnixMillis) {
+        return Long.compareUnsigned(expiryUnixSeconds, Math.ceilDiv(nowUnixMillis, 1000L)) < 0;
     }
 
     /** The canonical form the relay hashes: the expiry without sign or leading zeros. */

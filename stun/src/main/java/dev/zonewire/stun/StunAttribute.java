@@ -180,6 +180,14 @@ public sealed interface StunAttribute {
         }
     }
 
+    /** Asks for an even relayed port, and with the R bit for the next port to be kept free as well. */
+    record EvenPort(boolean reserveNext) implements StunAttribute {
+        @Override
+        public int type() {
+            return StunAttributeType.EVEN_PORT;
+        }
+    }
+
     record RequestedAddressFamily(AddressFamily family) implements StunAttribute {
         public RequestedAddressFamily {
             requireFamily(family);

@@ -15,6 +15,7 @@ public final class StunAttributeType {
     public static final int NONCE = 0x0015;
     public static final int XOR_RELAYED_ADDRESS = 0x0016;
     public static final int REQUESTED_ADDRESS_FAMILY = 0x0017;
+    public static final int EVEN_PORT = 0x0018;
     public static final int REQUESTED_TRANSPORT = 0x0019;
     public static final int MESSAGE_INTEGRITY_SHA256 = 0x001C;
     public static final int XOR_MAPPED_ADDRESS = 0x0020;

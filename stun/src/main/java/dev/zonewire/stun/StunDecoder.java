@@ -215,6 +215,8 @@ public final class StunDecoder {
                         ? new StunAttribute.Priority(Bytes.getInt(bytes, offset) & 0xFFFFFFFFL) : null;
                 case StunAttributeType.REQUESTED_TRANSPORT -> hasLength("REQUESTED-TRANSPORT", length, 4)
                         ? new StunAttribute.RequestedTransport(bytes[offset] & 0xFF) : null;
+                case StunAttributeType.EVEN_PORT -> hasLength("EVEN-PORT", length, 1)
+                        ? new StunAttribute.EvenPort((bytes[offset] & 0x80) != 0) : null;
                 case StunAttributeType.REQUESTED_ADDRESS_FAMILY -> {
                     AddressFamily family = hasLength("REQUESTED-ADDRESS-FAMILY", length, 4) ? family(bytes[offset] & 0xFF) : null;
                     yield family == null ? null : new StunAttribute.RequestedAddressFamily(family);

@@ -81,6 +81,7 @@ public final class StunEncoder {
             case StunAttribute.Lifetime a -> writeInt(out, a.type(), (int) a.seconds());
             case StunAttribute.RequestedTransport a -> writeInt(out, a.type(), a.protocol() << 24);
             case StunAttribute.RequestedAddressFamily a -> writeInt(out, a.type(), a.family().code() << 24);
+            case StunAttribute.EvenPort a -> writeRaw(out, a.type(), new byte[]{(byte) (a.reserveNext() ? 0x80 : 0)});
             case StunAttribute.AdditionalAddressFamily a -> writeInt(out, a.type(), a.family().code() << 24);
             case StunAttribute.Data a -> writeRaw(out, a.type(), a.value());
             case StunAttribute.MessageIntegrity a -> writeRaw(out, a.type(), a.hmac());

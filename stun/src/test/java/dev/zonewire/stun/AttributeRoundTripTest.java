@@ -91,10 +91,11 @@ class AttributeRoundTripTest {
                 Combinators.combine(errorCodes(), text(127)).as(StunAttribute.ErrorCode::new),
                 Combinators.combine(families, errorCodes(), text(127)).as(StunAttribute.AddressErrorCode::new),
                 Arbitraries.integers().between(0, 0xFFFF).list().ofMaxSize(6).map(StunAttribute.UnknownAttributes::new),
-                Arbitraries.integers().between(0x4000, 0x4FFF).map(StunAttribute.ChannelNumber::new),
+                Arbitraries.integers().between(0x4000, 0x7FFF).map(StunAttribute.ChannelNumber::new),
                 Arbitraries.longs().between(0, 0xFFFFFFFFL).map(StunAttribute.Lifetime::new),
                 Arbitraries.integers().between(0, 255).map(StunAttribute.RequestedTransport::new),
                 families.map(StunAttribute.RequestedAddressFamily::new),
+                Arbitraries.of(true, false).map(StunAttribute.EvenPort::new),
                 families.map(StunAttribute.AdditionalAddressFamily::new),
                 bytes(0, 1400).map(StunAttribute.Data::new),
                 Arbitraries.longs().between(0, 0xFFFFFFFFL).map(StunAttribute.Priority::new),
@@ -106,7 +107,7 @@ class AttributeRoundTripTest {
 
     private static Arbitrary<Integer> unknownTypes() {
         List<Integer> known = List.of(0x0001, 0x0006, 0x0008, 0x0009, 0x000A, 0x000C, 0x000D, 0x0012, 0x0013,
-                0x0014, 0x0015, 0x0016, 0x0017, 0x0019, 0x001C, 0x0020, 0x0024, 0x0025, 0x8000, 0x8001, 0x8022,
+                0x0014, 0x0015, 0x0016, 0x0017, 0x0018, 0x0019, 0x001C, 0x0020, 0x0024, 0x0025, 0x8000, 0x8001, 0x8022,
                 0x8028, 0x8029, 0x802A);
         return Arbitraries.integers().between(0, 0xFFFF).filter(type -> !known.contains(type));
     }

@@ -42,6 +42,7 @@ class ChannelDataTest {
         assertThat(ChannelData.payloadLength(ByteBuffer.wrap(hex("50000000")))).isEqualTo(-1);
         assertThat(ChannelData.payloadLength(ByteBuffer.wrap(hex("3fff0000")))).isEqualTo(-1);
         assertThat(ChannelData.parse(hex("80000000"))).isEmpty();
+        assertThat(ChannelData.payloadLength(ByteBuffer.wrap(hex("80000000")), 0x4000, ChannelData.MAX_CHANNEL_RFC5766)).isEqualTo(-1);
     }
 
     @Test
@@ -69,5 +70,7 @@ class ChannelDataTest {
     void invalidChannelCannotBeEncoded() {
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
                 .isThrownBy(() -> ChannelData.encode(0x8000, new byte[0], false));
+        org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
+                .isThrownBy(() -> ChannelData.encode(0x3FFF, new byte[0], false));
     }
 }

@@ -38,9 +38,10 @@ class RelayCredentialsTest {
     void expiryIsInclusive() {
         RelayUsername username = new RelayUsername(1685200000L, "s");
 
-        assertThat(username.isExpiredAt(1685199000L)).isFalse();
-        assertThat(username.isExpiredAt(1685200000L)).isFalse();
-        assertThat(username.isExpiredAt(1685200001L)).isTrue();
+        assertThat(username.isExpiredAt(1685199000_000L)).isFalse();
+        assertThat(username.isExpiredAt(1685200000_000L)).isFalse();
+        assertThat(username.isExpiredAt(1685200000_001L)).isTrue();
+        assertThat(new RelayUsername(-1L, "s").isExpiredAt(Long.MAX_VALUE)).isFalse();
     }
 
     @Test

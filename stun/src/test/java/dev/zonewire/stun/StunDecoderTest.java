@@ -40,7 +40,7 @@ class StunDecoderTest {
 
     @Test
     void channelNumberOutOfRangeIsABadAttributeWithTheMessageIdentity() {
-        StunDecodeResult result = StunDecoder.decode(hex("000900082112a442a1a2a3a4a5a6a7a8a9aaabac 000c0004 50000000"));
+        StunDecodeResult result = StunDecoder.decode(hex("000900082112a442a1a2a3a4a5a6a7a8a9aaabac 000c0004 80000000"));
 
         assertThat(result).isInstanceOfSatisfying(StunDecodeResult.BadAttribute.class, bad -> {
             assertThat(bad.method()).isEqualTo(StunMethod.CHANNEL_BIND);

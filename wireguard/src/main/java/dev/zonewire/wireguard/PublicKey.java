@@ -34,10 +34,6 @@ public final class PublicKey {
         return bytes;
     }
 
-    boolean equalsBytes(byte[] other, int offset) {
-        return Arrays.equals(bytes, 0, bytes.length, other, offset, offset + bytes.length);
-    }
-
     @Override
     public boolean equals(Object other) {
         return other instanceof PublicKey that && MessageDigest.isEqual(bytes, that.bytes);

@@ -12,9 +12,9 @@ import java.util.Map;
  */
 final class SourceRateLimiter {
     static final int MAX_SOURCES = 16_384;
+    static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
     private static final long PACKET_COST_NANOS = 1_000_000_000L / 20;
     private static final long MAX_TOKENS = PACKET_COST_NANOS * 5;
-    private static final long IDLE_NANOS = 1_000_000_000L;
 
     private static final class Bucket {
         long tokens;
@@ -48,7 +48,7 @@ final class SourceRateLimiter {
     void sweep(long now) {
         Iterator<Bucket> iterator = buckets.values().iterator();
         while (iterator.hasNext()) {
-            if (now - iterator.next().lastSeen > IDLE_NANOS) {
+            if (now - iterator.next().lastSeen > SWEEP_INTERVAL_NANOS) {
                 iterator.remove();
             }
         }
@@ -56,9 +56,5 @@ final class SourceRateLimiter {
 
     boolean isEmpty() {
         return buckets.isEmpty();
-    }
-
-    int size() {
-        return buckets.size();
     }
 }

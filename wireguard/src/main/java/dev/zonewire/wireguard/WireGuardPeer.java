@@ -119,6 +119,13 @@ public final class WireGuardPeer {
         return "WireGuardPeer[" + publicKey + "]";
     }
 
+    /** A new peer with a persistent keepalive says hello at once, so that it is reachable behind NAT. */
+    void start(long now) {
+        if (persistentKeepaliveNanos > 0) {
+            sendKeepalive(now);
+        }
+    }
+
     // ---- Outgoing data -------------------------------------------------------------------------
 
     /**
@@ -508,15 +515,7 @@ public final class WireGuardPeer {
         return current;
     }
 
-    Keypair nextKeypair() {
-        return next;
-    }
-
     Keypair previousKeypair() {
         return previous;
-    }
-
-    int stagedPackets() {
-        return staged.size();
     }
 }

@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
  * time ({@link #handleTimeout}); it then drains {@link #pollTransmit()} and {@link #pollEvent()} and
  * sleeps until {@link #pollTimeout()}.
  *
- * <p>Data packets are sealed and opened in the caller's buffer: nothing is allocated per packet on
- * that path. A buffer for {@link #encapsulate} needs {@link #HEADROOM} bytes before the IP packet
- * and {@link #TAILROOM} after it. Time is monotonic nanoseconds on every call; the wall clock is read
+ * <p>Data packets are sealed and opened in the caller's buffer. The only allocation per packet is
+ * the JDK cipher's re-initialisation for the packet's nonce (about 2 KB of short-lived objects,
+ * measured in docs/perf.md). A buffer for {@link #encapsulate} needs {@link #HEADROOM}
+ * bytes before the IP packet and {@link #TAILROOM} after it. Time is monotonic nanoseconds on every call; the wall clock is read
  * once, at construction, for handshake timestamps and {@code wg show}. Not thread-safe: one thread
  * owns a tunnel.
  */
@@ -46,6 +47,7 @@ public final class WireGuardTunnel {
     private CookieChecker cookieChecker;
     private final LoadMonitor loadMonitor;
     private final SourceRateLimiter rateLimiter = new SourceRateLimiter();
+    private boolean rateLimiterSweepScheduled;
     private long nextRateLimiterSweep;
     private final IndexTable indices = new IndexTable();
     private final Map<PublicKey, WireGuardPeer> peers = new LinkedHashMap<>();
@@ -105,9 +107,7 @@ public final class WireGuardTunnel {
         }
         WireGuardPeer peer = new WireGuardPeer(this, config);
         peers.put(config.publicKey(), peer);
-        if (!config.persistentKeepalive().isZero()) {
-            peer.setPersistentKeepalive(config.persistentKeepalive(), now);
-        }
+        peer.start(now);
         return peer;
     }
 
@@ -259,6 +259,10 @@ public final class WireGuardTunnel {
             drops.increment(DropReason.COOKIE_REQUIRED);
             return false;
         }
+        if (!rateLimiterSweepScheduled) {
+            rateLimiterSweepScheduled = true;
+            nextRateLimiterSweep = now + SourceRateLimiter.SWEEP_INTERVAL_NANOS;
+        }
         if (!rateLimiter.allow(from.getAddress(), now)) {
             drops.increment(DropReason.RATE_LIMITED);
             return false;
@@ -324,9 +328,10 @@ public final class WireGuardTunnel {
         for (WireGuardPeer peer : peers.values()) {
             peer.handleTimeout(now);
         }
-        if (!rateLimiter.isEmpty() && now - nextRateLimiterSweep >= 0) {
+        if (rateLimiterSweepScheduled && now - nextRateLimiterSweep >= 0) {
             rateLimiter.sweep(now);
-            nextRateLimiterSweep = now + 1_000_000_000L;
+            rateLimiterSweepScheduled = !rateLimiter.isEmpty();
+            nextRateLimiterSweep = now + SourceRateLimiter.SWEEP_INTERVAL_NANOS;
         }
     }
 
@@ -336,7 +341,7 @@ public final class WireGuardTunnel {
         for (WireGuardPeer peer : peers.values()) {
             earliest = Math.min(earliest, peer.nextDeadline());
         }
-        if (!rateLimiter.isEmpty()) {
+        if (rateLimiterSweepScheduled) {
             earliest = Math.min(earliest, nextRateLimiterSweep);
         }
         return earliest;

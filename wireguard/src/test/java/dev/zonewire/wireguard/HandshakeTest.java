@@ -114,4 +114,20 @@ class HandshakeTest {
         assertThat(pair.receivedByBob).extracting(TestPackets::sequenceOf).containsExactly(1, 3);
         assertThat(pair.receivedByAlice).extracting(TestPackets::sequenceOf).containsExactly(2, 4);
     }
+
+    @Test
+    void atMost128PacketsWaitForAHandshakeAndTheOldestMakeRoom() {
+        PeerPair pair = PeerPair.create(8);
+        pair.holdDatagrams = true;
+
+        for (int sequence = 0; sequence < 130; sequence++) {
+            pair.aliceSends(TestPackets.ipv4(sequence, 60));
+        }
+        pair.holdDatagrams = false;
+        pair.deliverAll();
+
+        assertThat(pair.alice.drops().count(DropReason.STAGED_QUEUE_FULL)).isEqualTo(2);
+        assertThat(pair.receivedByBob).extracting(TestPackets::sequenceOf)
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(2, 130).boxed().toList());
+    }
 }

@@ -23,8 +23,8 @@ final class PeerPair {
     static final InetSocketAddress ALICE_ADDRESS = address(10, 0, 0, 1, 51820);
     static final InetSocketAddress BOB_ADDRESS = address(10, 0, 0, 2, 51821);
 
-    /** A datagram on the simulated wire. */
-    record Datagram(InetSocketAddress from, InetSocketAddress to, byte[] bytes) {
+    /** A datagram on the simulated wire, and when it was sent. */
+    record Datagram(InetSocketAddress from, InetSocketAddress to, byte[] bytes, long sentAt) {
         int type() {
             return bytes.length >= 4 ? Messages.getInt(bytes, 0) : 0;
         }
@@ -136,7 +136,7 @@ final class PeerPair {
         buffer.position(WireGuardTunnel.HEADROOM).put(ipPacket).flip().position(WireGuardTunnel.HEADROOM);
         boolean sealed = tunnel.encapsulate(peer, buffer, now);
         if (sealed) {
-            post(new Datagram(from, peer.endpoint(), Arrays.copyOfRange(buffer.array(), buffer.position(), buffer.limit())));
+            post(new Datagram(from, peer.endpoint(), Arrays.copyOfRange(buffer.array(), buffer.position(), buffer.limit()), now));
         }
         collectOutput();
         return sealed;
@@ -146,6 +146,7 @@ final class PeerPair {
 
     /** Delivers everything in flight, and everything that produces, until the network is quiet. */
     void deliverAll() {
+        collectOutput();
         while (!inFlight.isEmpty()) {
             deliver(inFlight.removeFirst());
         }
@@ -195,7 +196,7 @@ final class PeerPair {
 
     private void drain(WireGuardTunnel tunnel, InetSocketAddress from, List<WireGuardEvent> events) {
         for (Transmit transmit = tunnel.pollTransmit(); transmit != null; transmit = tunnel.pollTransmit()) {
-            post(new Datagram(from, transmit.destination(), transmit.datagram()));
+            post(new Datagram(from, transmit.destination(), transmit.datagram(), now));
         }
         for (WireGuardEvent event = tunnel.pollEvent(); event != null; event = tunnel.pollEvent()) {
             events.add(event);
@@ -213,6 +214,10 @@ final class PeerPair {
 
     List<Datagram> sentOfType(int type) {
         return sent.stream().filter(datagram -> datagram.type() == type).toList();
+    }
+
+    long sentAt(Datagram datagram) {
+        return datagram.sentAt();
     }
 
     static long count(List<WireGuardEvent> events, Class<? extends WireGuardEvent> kind) {

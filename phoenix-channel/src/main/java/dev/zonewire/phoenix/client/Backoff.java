@@ -1,5 +1,6 @@
 package dev.zonewire.phoenix.client;
 
+import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
@@ -23,7 +24,7 @@ final class Backoff {
         this.random = random;
         this.startNanos = startNanos;
         this.maxIntervalNanos = policy.maxInterval().toNanos();
-        this.maxElapsedNanos = policy.maxElapsed().map(java.time.Duration::toNanos).orElse(Long.MAX_VALUE);
+        this.maxElapsedNanos = policy.maxElapsed().map(Duration::toNanos).orElse(Long.MAX_VALUE);
         this.currentIntervalNanos = policy.initialInterval().toNanos();
     }
 

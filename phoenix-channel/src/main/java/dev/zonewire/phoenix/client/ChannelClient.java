@@ -11,7 +11,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -53,7 +52,12 @@ public final class ChannelClient {
     private final ArrayDeque<ChannelEvent> events = new ArrayDeque<>();
     private final ArrayDeque<Queued> unsent = new ArrayDeque<>();
     private final SequencedSet<Long> awaitingReply = new LinkedHashSet<>();
-    private final ChannelStats stats = new ChannelStats();
+    private long attempts;
+    private long rejoins;
+    private long dnsFallbacks;
+    private long malformedFrames;
+    private long droppedFrames;
+    private long pushesDropped;
 
     private LoginUrl url;
     private Phase phase = Phase.IDLE;
@@ -63,7 +67,6 @@ public final class ChannelClient {
     private long nextRef;
 
     private Backoff outage;
-    private String lastError = "";
     private List<InetAddress> attemptAddresses = List.of();
     private List<InetAddress> lastResolved = List.of();
     private List<InetAddress> lastConnected = List.of();
@@ -125,7 +128,7 @@ public final class ChannelClient {
         if (unsent.size() > config.maxQueuedPushes()) {
             List<Long> dropped = unsent.stream().map(Queued::ref).toList();
             unsent.clear();
-            stats.pushesDropped += dropped.size();
+            pushesDropped += dropped.size();
             LOG.warn("discarding {} pushes queued while the portal is unreachable", dropped.size());
             events.add(new ChannelEvent.PushesDropped(dropped));
         }
@@ -152,8 +155,9 @@ public final class ChannelClient {
         return phase == Phase.CONNECTED && joinState == JoinState.JOINED;
     }
 
+    /** A snapshot of what this channel retried and dropped, for the owner's metrics. */
     public ChannelStats stats() {
-        return stats;
+        return new ChannelStats(attempts, rejoins, dnsFallbacks, malformedFrames, droppedFrames, pushesDropped);
     }
 
     // ---- the driver's inputs ----
@@ -209,7 +213,7 @@ public final class ChannelClient {
         }
         switch (serializer.decode(frame)) {
             case Decoded.Malformed(String reason) -> {
-                stats.malformedFrames++;
+                malformedFrames++;
                 LOG.warn("dropping a malformed frame from the portal: {}", reason);
             }
             case Decoded.Ok(Message message) -> dispatch(message, nowNanos);
@@ -291,7 +295,7 @@ public final class ChannelClient {
 
     private void startAttempt(long nowNanos) {
         attempt++;
-        stats.attempts++;
+        attempts++;
         phase = Phase.RESOLVING;
         phaseDeadline = nowNanos + config.resolveTimeout().toNanos();
         actions.add(new DriverAction.Resolve(attempt, url.host()));
@@ -303,7 +307,7 @@ public final class ChannelClient {
             transientFailure("failed to resolve " + url.host() + ": " + reason, Optional.empty(), nowNanos);
             return;
         }
-        stats.dnsFallbacks++;
+        dnsFallbacks++;
         LOG.warn("cannot resolve {} ({}); using its last good addresses {}", url.host(), reason, fallback);
         open(fallback, nowNanos);
     }
@@ -326,7 +330,7 @@ public final class ChannelClient {
             return;
         }
         if (!topic().equals(message.topic())) {
-            stats.droppedFrames++;
+            droppedFrames++;
             LOG.warn("dropping {} for topic '{}', which we did not join", message.event(), message.topic());
             return;
         }
@@ -343,7 +347,7 @@ public final class ChannelClient {
     private void handleReply(Message reply, long nowNanos) {
         long ref = numericRef(reply.ref());
         if (ref < 0) {
-            stats.droppedFrames++;
+            droppedFrames++;
             LOG.warn("dropping a reply on '{}' without a usable ref", reply.topic());
             return;
         }
@@ -358,7 +362,7 @@ public final class ChannelClient {
             return;
         }
         if (!awaitingReply.remove(ref)) {
-            stats.droppedFrames++;
+            droppedFrames++;
             LOG.warn("dropping a reply to ref {}, which is not awaiting one", ref);
             return;
         }
@@ -411,7 +415,7 @@ public final class ChannelClient {
         }
         joinState = JoinState.REJOIN_WAIT;
         rejoinAt = nowNanos + rejoinBackoff.nextDelayNanos(nowNanos);
-        stats.rejoins++;
+        rejoins++;
     }
 
     private void connectedTimers(long nowNanos) {
@@ -462,7 +466,6 @@ public final class ChannelClient {
      */
     private void transientFailure(String cause, Optional<Duration> retryAfter, long nowNanos) {
         abortSocket();
-        lastError = cause;
         if (outage == null) {
             outage = new Backoff(config.backoff(), random, nowNanos);
         }
@@ -474,7 +477,7 @@ public final class ChannelClient {
             }
         }
         if (delay == Backoff.GIVE_UP) {
-            fail(new ChannelError.MaxRetriesReached(lastError, Duration.ofNanos(nowNanos - outage.startNanos())));
+            fail(new ChannelError.MaxRetriesReached(cause, Duration.ofNanos(nowNanos - outage.startNanos())));
             return;
         }
         phase = Phase.WAITING;
@@ -548,25 +551,7 @@ public final class ChannelClient {
         return a.compareTo(b) <= 0 ? a : b;
     }
 
-    /** Counters of what this channel dropped and retried, for the owner's metrics. */
-    public static final class ChannelStats {
-        long attempts;
-        long rejoins;
-        long dnsFallbacks;
-        long malformedFrames;
-        long droppedFrames;
-        long pushesDropped;
-
-        public long attempts() { return attempts; }
-
-        public long rejoins() { return rejoins; }
-
-        public long dnsFallbacks() { return dnsFallbacks; }
-
-        public long malformedFrames() { return malformedFrames; }
-
-        public long droppedFrames() { return droppedFrames; }
-
-        public long pushesDropped() { return pushesDropped; }
-    }
+    /** Counters of what a channel retried and dropped. */
+    public record ChannelStats(long attempts, long rejoins, long dnsFallbacks, long malformedFrames, long droppedFrames,
+                               long pushesDropped) {}
 }

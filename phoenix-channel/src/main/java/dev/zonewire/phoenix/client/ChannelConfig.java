@@ -20,6 +20,7 @@ import java.time.Duration;
  * @param maxRetryAfter          the longest Retry-After honoured on 429/503; longer ones are clamped
  * @param rejoinStableAfter      a join that held this long resets the re-join backoff
  * @param closeTimeout           how long a graceful close may wait for the close handshake
+ * @param maxFrameBytes          the largest frame accepted from the portal; a larger one closes the socket (1009)
  */
 public record ChannelConfig(
         String userAgent,
@@ -34,7 +35,8 @@ public record ChannelConfig(
         int maxQueuedPushes,
         Duration maxRetryAfter,
         Duration rejoinStableAfter,
-        Duration closeTimeout) {
+        Duration closeTimeout,
+        int maxFrameBytes) {
 
     public ChannelConfig {
         joinPayload = joinPayload == null ? NullNode.getInstance() : joinPayload;
@@ -43,6 +45,9 @@ public record ChannelConfig(
         }
         if (heartbeatTimeout.compareTo(heartbeatInterval) > 0) {
             throw new IllegalArgumentException("the heartbeat timeout must not exceed the interval");
+        }
+        if (maxFrameBytes < 1024) {
+            throw new IllegalArgumentException("frames of at least 1 KiB must be accepted");
         }
         if (maxQueuedPushes < 1) {
             throw new IllegalArgumentException("the push queue needs room for at least one push");
@@ -54,18 +59,24 @@ public record ChannelConfig(
         return new ChannelConfig(userAgent, joinPayload, backoff,
                 Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(10),
                 Duration.ofSeconds(5), Duration.ofSeconds(5), Duration.ofSeconds(5),
-                32, Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(2));
+                32, Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofSeconds(2), 16 << 20);
     }
 
     public ChannelConfig withBackoff(BackoffPolicy policy) {
         return new ChannelConfig(userAgent, joinPayload, policy, heartbeatInterval, heartbeatTimeout, joinTimeout,
                 resolveTimeout, connectTimeoutPerAddress, handshakeTimeout, maxQueuedPushes, maxRetryAfter,
-                rejoinStableAfter, closeTimeout);
+                rejoinStableAfter, closeTimeout, maxFrameBytes);
     }
 
     public ChannelConfig withHeartbeat(Duration interval, Duration timeout) {
         return new ChannelConfig(userAgent, joinPayload, backoff, interval, timeout, joinTimeout,
                 resolveTimeout, connectTimeoutPerAddress, handshakeTimeout, maxQueuedPushes, maxRetryAfter,
-                rejoinStableAfter, closeTimeout);
+                rejoinStableAfter, closeTimeout, maxFrameBytes);
+    }
+
+    public ChannelConfig withMaxFrameBytes(int bytes) {
+        return new ChannelConfig(userAgent, joinPayload, backoff, heartbeatInterval, heartbeatTimeout, joinTimeout,
+                resolveTimeout, connectTimeoutPerAddress, handshakeTimeout, maxQueuedPushes, maxRetryAfter,
+                rejoinStableAfter, closeTimeout, bytes);
     }
 }

@@ -10,8 +10,10 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -138,6 +140,11 @@ public final class LoginUrl {
         return secure;
     }
 
+    /** The token, for the driver that scrubs it from error texts. */
+    Secret token() {
+        return token;
+    }
+
     /** The full URL with the token: for the socket, never for a log line. */
     public URI expose() {
         return URI.create(render(token.expose()));
@@ -180,7 +187,7 @@ public final class LoginUrl {
         if (token.isEmpty()) {
             throw new IllegalArgumentException("the portal token is empty");
         }
-        String scheme = apiUrl.getScheme() == null ? "" : apiUrl.getScheme().toLowerCase(java.util.Locale.ROOT);
+        String scheme = apiUrl.getScheme() == null ? "" : apiUrl.getScheme().toLowerCase(Locale.ROOT);
         boolean secure = switch (scheme) {
             case "https", "wss" -> true;
             case "http", "ws" -> false;
@@ -234,8 +241,8 @@ public final class LoginUrl {
         if (bestStart < 0) {
             return full;
         }
-        String head = String.join(":", java.util.Arrays.copyOfRange(groups, 0, bestStart));
-        String tail = String.join(":", java.util.Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
+        String head = String.join(":", Arrays.copyOfRange(groups, 0, bestStart));
+        String tail = String.join(":", Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
         return head + "::" + tail;
     }
 

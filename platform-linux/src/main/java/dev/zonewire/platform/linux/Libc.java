@@ -42,6 +42,7 @@ final class Libc {
 
     private static final MethodHandle OPEN = variadic("open", 2, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
     private static final MethodHandle CLOSE = function("close", JAVA_INT, JAVA_INT);
+    private static final MethodHandle MKNOD = function("mknod", JAVA_INT, ADDRESS, JAVA_INT, JAVA_LONG);
     private static final MethodHandle READ = function("read", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
     private static final MethodHandle WRITE = function("write", JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG);
     // A non-blocking read or write of one packet is short enough to run as a critical call, which
@@ -85,6 +86,15 @@ final class Libc {
             return result((int) OPEN.invokeExact(state, path, flags, 0), state);
         } catch (Throwable t) {
             throw failed("open", t);
+        }
+    }
+
+    static int mknod(MemorySegment path, int mode, long device) {
+        MemorySegment state = callState();
+        try {
+            return result((int) MKNOD.invokeExact(state, path, mode, device), state);
+        } catch (Throwable t) {
+            throw failed("mknod", t);
         }
     }
 

@@ -66,6 +66,8 @@ public final class Rtnetlink implements AutoCloseable {
     private static final int IFLA_MTU = 4;
     private static final int IFA_ADDRESS = 1;
     private static final int IFA_LOCAL = 2;
+    private static final int IFA_FLAGS = 8;
+    private static final int IFA_F_NODAD = 0x02;
     private static final int RTA_DST = 1;
     private static final int RTA_OIF = 4;
     private static final int RTA_GATEWAY = 5;
@@ -119,43 +121,43 @@ public final class Rtnetlink implements AutoCloseable {
 
     /** The interface called {@code name}; ENODEV when there is none. */
     public synchronized Link link(String name) throws IOException {
-        message.begin(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, ++sequence)
-                .u8(AF_UNSPEC).u8(0).u16(0).u32(0).u32(0).u32(0)
-                .attributeString(IFLA_IFNAME, name);
+        linkRequest(RTM_GETLINK, 0, 0, 0).attributeString(IFLA_IFNAME, name);
         return parseLink(transact(() -> "find link " + name).getFirst());
     }
 
     /** The interface with index {@code index}; ENODEV when there is none. */
     public synchronized Link link(int index) throws IOException {
-        message.begin(RTM_GETLINK, NLM_F_REQUEST | NLM_F_ACK, ++sequence)
-                .u8(AF_UNSPEC).u8(0).u16(0).u32(index).u32(0).u32(0);
+        linkRequest(RTM_GETLINK, index, 0, 0);
         return parseLink(transact(() -> "find link #" + index).getFirst());
     }
 
     /** Brings the interface up or down ({@code ip link set dev X up|down}). */
     public synchronized void setUp(int index, boolean up) throws IOException {
-        message.begin(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, ++sequence)
-                .u8(AF_UNSPEC).u8(0).u16(0).u32(index).u32(up ? IFF_UP : 0).u32(IFF_UP);
+        linkRequest(RTM_NEWLINK, index, up ? IFF_UP : 0, IFF_UP);
         transact(() -> "set " + describeLink(index) + (up ? " up" : " down"));
     }
 
     public synchronized void setMtu(int index, int mtu) throws IOException {
-        message.begin(RTM_NEWLINK, NLM_F_REQUEST | NLM_F_ACK, ++sequence)
-                .u8(AF_UNSPEC).u8(0).u16(0).u32(index).u32(0).u32(0)
-                .attributeU32(IFLA_MTU, mtu);
+        linkRequest(RTM_NEWLINK, index, 0, 0).attributeU32(IFLA_MTU, mtu);
         transact(() -> "set mtu " + mtu + " on " + describeLink(index));
     }
 
     /** Deletes the interface ({@code ip link del}); a TUN interface also goes when its last descriptor closes. */
     public synchronized void deleteLink(int index) throws IOException {
-        message.begin(RTM_DELLINK, NLM_F_REQUEST | NLM_F_ACK, ++sequence)
-                .u8(AF_UNSPEC).u8(0).u16(0).u32(index).u32(0).u32(0);
+        linkRequest(RTM_DELLINK, index, 0, 0);
         transact(() -> "delete " + describeLink(index));
     }
 
-    /** Adds an address, e.g. {@code 100.64.0.1/32}; EEXIST when the interface has it already. */
+    /**
+     * Adds an address, e.g. {@code 100.64.0.1/32}; EEXIST when the interface has it already. An
+     * IPv6 address skips duplicate address detection ({@code nodad}): on a tunnel there is no
+     * neighbour to collide with, and the address can be bound to at once instead of after DAD.
+     */
     public synchronized void addAddress(int index, IpPrefix address) throws IOException {
         addressRequest(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL, index, address);
+        if (!address.isIpv4()) {
+            message.attributeU32(IFA_FLAGS, IFA_F_NODAD);
+        }
         transact(() -> "add address " + address + " to " + describeLink(index));
     }
 
@@ -250,6 +252,12 @@ public final class Rtnetlink implements AutoCloseable {
             close();
             throw new ErrnoException("set netlink socket option " + option, -result);
         }
+    }
+
+    /** A request about one link: the header and its {@code ifinfomsg}. */
+    private NetlinkMessage linkRequest(int type, int index, int flags, int change) {
+        return message.begin(type, NLM_F_REQUEST | NLM_F_ACK, ++sequence)
+                .u8(AF_UNSPEC).u8(0).u16(0).u32(index).u32(flags).u32(change);
     }
 
     private void addressRequest(int type, int flags, int index, IpPrefix address) {

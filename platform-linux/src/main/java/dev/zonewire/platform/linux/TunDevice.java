@@ -8,6 +8,11 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Linux TUN interface: IP packets the kernel routes to the interface are read here, and IP
@@ -24,7 +29,10 @@ import java.nio.charset.StandardCharsets;
  * {@link TunOptions#withMultiQueue(boolean)} for that.
  */
 public final class TunDevice implements AutoCloseable {
-    private static final String DEVICE_PATH = "/dev/net/tun";
+    private static final Logger LOG = LoggerFactory.getLogger(TunDevice.class);
+    private static final Path DEVICE_PATH = Path.of("/dev/net/tun");
+    private static final int S_IFCHR = 0020000;
+    private static final long TUN_DEVICE_NUMBER = (10 << 8) | 200;
     private static final long TUNSETIFF = 0x400454caL;
     private static final long TUNSETOFFLOAD = 0x400454d0L;
     private static final short IFF_TUN = 0x0001;
@@ -56,6 +64,8 @@ public final class TunDevice implements AutoCloseable {
     private long packetsWritten;
     private long readsDropped;
     private long writesRejected;
+    private long superPacketsRead;
+    private long superPacketsWritten;
 
     private TunDevice(NativeFd fd, String name, int index, TunOptions options) {
         this.fd = fd;
@@ -79,18 +89,19 @@ public final class TunDevice implements AutoCloseable {
     /**
      * Creates the interface {@link TunOptions#name()}, or attaches to it if it exists, in the
      * calling thread's network namespace. The interface starts down, without addresses; configure
-     * it with {@link Rtnetlink}.
+     * it with {@link Rtnetlink}. Like the reference, a missing {@code /dev/net/tun} is created
+     * (character device 10:200).
      *
-     * @throws ErrnoException naming the step that failed, e.g. {@code "open /dev/net/tun: No such
-     *     file or directory (ENOENT)"} or {@code "create or attach TUN interface zw0 (TUNSETIFF):
-     *     Operation not permitted (EPERM)"}
+     * @throws ErrnoException naming the step that failed, e.g. {@code "create /dev/net/tun (mknod
+     *     c 10 200): Operation not permitted (EPERM)"} or {@code "create or attach TUN interface
+     *     zw0 (TUNSETIFF): Operation not permitted (EPERM)"}
      */
     public static TunDevice open(TunOptions options) throws IOException {
-        int descriptor;
-        try (Arena arena = Arena.ofConfined()) {
-            descriptor = Libc.check(Libc.open(arena.allocateFrom(DEVICE_PATH),
-                    Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC), "open " + DEVICE_PATH);
-        }
+        return open(options, DEVICE_PATH);
+    }
+
+    static TunDevice open(TunOptions options, Path device) throws IOException {
+        int descriptor = openDevice(device);
         NativeFd fd = new NativeFd(descriptor, "TUN " + options.name());
         try {
             String name = setInterface(descriptor, options);
@@ -98,6 +109,8 @@ public final class TunDevice implements AutoCloseable {
                 enableOffload(descriptor, name);
             }
             int index = Libc.check(Libc.ifNameToIndex(fd.arena().allocateFrom(name)), "find index of " + name);
+            LOG.info("Opened TUN device {} (index {}, multi-queue {}, offload {})", name, index, options.multiQueue(),
+                    options.offload());
             return new TunDevice(fd, name, index, options);
         } catch (IOException | RuntimeException e) {
             fd.close();
@@ -210,6 +223,7 @@ public final class TunDevice implements AutoCloseable {
                     writesRejected += covered;
                 } else {
                     written += covered;
+                    superPacketsWritten += covered > 1 ? 1 : 0;
                 }
                 i += covered;
             }
@@ -227,6 +241,9 @@ public final class TunDevice implements AutoCloseable {
      *     argument (EINVAL)"} for bytes that are not an IP packet
      */
     public void write(MemorySegment packet) throws IOException {
+        if (packet.byteSize() > MAX_PACKET) {
+            throw new ErrnoException("write to TUN " + name, Errno.EMSGSIZE);
+        }
         int descriptor = fd.acquire();
         try {
             long result;
@@ -254,7 +271,8 @@ public final class TunDevice implements AutoCloseable {
     }
 
     public TunStats stats() {
-        return new TunStats(packetsRead, packetsWritten, readsDropped, writesRejected);
+        return new TunStats(packetsRead, packetsWritten, readsDropped, writesRejected, superPacketsRead,
+                superPacketsWritten);
     }
 
     public boolean isOpen() {
@@ -273,6 +291,33 @@ public final class TunDevice implements AutoCloseable {
     @Override
     public String toString() {
         return "TunDevice[" + name + "]";
+    }
+
+    private static int openDevice(Path device) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment path = arena.allocateFrom(device.toString());
+            int flags = Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC;
+            int descriptor = Libc.open(path, flags);
+            if (descriptor == -Errno.ENOENT) {
+                createDevice(device, path);
+                descriptor = Libc.open(path, flags);
+            }
+            return Libc.check(descriptor, "open " + device);
+        }
+    }
+
+    /** Creates the device node, and its directory with mode 0751, as the reference does. */
+    private static void createDevice(Path device, MemorySegment path) throws IOException {
+        LOG.info("{} is missing; creating it", device);
+        Path directory = device.getParent();
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory);
+            Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-x--x"));
+        }
+        int result = Libc.mknod(path, S_IFCHR | 0666, TUN_DEVICE_NUMBER);
+        if (result != -Errno.EEXIST) {
+            Libc.check(result, "create " + device + " (mknod c 10 200)");
+        }
     }
 
     private static String setInterface(int descriptor, TunOptions options) throws ErrnoException {
@@ -298,6 +343,7 @@ public final class TunDevice implements AutoCloseable {
         int tcp = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6;
         int result = Libc.ioctl(descriptor, TUNSETOFFLOAD, tcp | TUN_F_USO4 | TUN_F_USO6);
         if (result == -Errno.EINVAL) {
+            LOG.debug("The kernel has no UDP segmentation offload for TUN {}; TCP only", name);
             result = Libc.ioctl(descriptor, TUNSETOFFLOAD, tcp);
         }
         Libc.check(result, "enable offload on TUN " + name + " (TUNSETOFFLOAD)");
@@ -331,6 +377,9 @@ public final class TunDevice implements AutoCloseable {
             }
             pendingSegment = 0;
             pendingSegments = splitter.segmentCount();
+            if (pendingSegments > 1) {
+                superPacketsRead++;
+            }
         }
         int length = splitter.writeSegment(pendingSegment++, destination);
         if (length < 0) {

@@ -8,6 +8,9 @@ package dev.zonewire.platform.linux;
  * @param readsDropped packets read but not handed over: larger than the caller's buffer, or a
  *     super-packet with an inconsistent offload header
  * @param writesRejected packets the kernel refused (not IP, too large, interface down)
+ * @param superPacketsRead offloaded TCP/UDP super-packets read and cut into {@code packetsRead}
+ * @param superPacketsWritten super-packets written, each merged from several TCP segments
  */
-public record TunStats(long packetsRead, long packetsWritten, long readsDropped, long writesRejected) {
+public record TunStats(long packetsRead, long packetsWritten, long readsDropped, long writesRejected,
+        long superPacketsRead, long superPacketsWritten) {
 }

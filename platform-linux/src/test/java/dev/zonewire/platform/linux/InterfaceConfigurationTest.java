@@ -52,6 +52,9 @@ class InterfaceConfigurationTest {
         assertThat(link.get("mtu").asInt()).isEqualTo(1280);
         assertThat(texts(link.get("flags"))).contains("UP");
         assertThat(addresses(link)).contains("100.64.7.1/32", "fd00:2021::7/128");
+        JsonNode ipv6 = link.get("addr_info").findParents("local").stream()
+                .filter(a -> a.get("local").asText().equals("fd00:2021::7")).findFirst().orElseThrow();
+        assertThat(ipv6.path("nodad").asBoolean()).as("IPv6 address without duplicate address detection").isTrue();
         assertThat(netlink.link(TUN)).isEqualTo(new Link(tun.index(), TUN, 1280, true));
         assertThat(netlink.addresses(tun.index()))
                 .contains(IpPrefix.parse("100.64.7.1/32"), IpPrefix.parse("fd00:2021::7/128"));

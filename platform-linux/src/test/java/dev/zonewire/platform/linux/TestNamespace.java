@@ -64,6 +64,26 @@ final class TestNamespace implements AutoCloseable {
         return JSON.readTree(run(command));
     }
 
+    /**
+     * Waits until the kernel delivers packets to {@code address}: an IPv6 address gets its local
+     * route from the kernel's address worker, a moment after the link is up (longer on a busy
+     * machine), and packets to it are dropped until then. IPv4 addresses are ready at once.
+     */
+    void awaitAddressReady(String address) throws IOException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (run("ip", "-6", "route", "show", "table", "local", address).isBlank()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no local route for " + address + " in " + name + " after 10 s");
+            }
+            try {
+                Thread.sleep(10);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for " + address, e);
+            }
+        }
+    }
+
     /** Starts a command inside the namespace in the background; it is killed on close. */
     Process start(String... command) throws IOException {
         Process process = new ProcessBuilder(inside(command)).redirectErrorStream(true).start();

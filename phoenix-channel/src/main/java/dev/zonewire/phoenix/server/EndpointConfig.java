@@ -1,0 +1,104 @@
+package dev.zonewire.phoenix.server;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One Phoenix socket mounted at {@code <path>/websocket}: who may connect, which topics exist, and
+ * the limits that keep one client from hurting the server.
+ *
+ * @param idleTimeout          a socket that sends no frame for this long is closed (Firezone: client 307 s, gateway 37 s, relay 41 s)
+ * @param maxFrameBytes        a larger incoming frame closes the socket with 1009 (message too big)
+ * @param maxQueuedFrames      outgoing frames not yet written before the socket is dropped as a slow consumer
+ * @param maxChannelsPerSocket topics one socket may have joined at once
+ * @param maxJoinsPerMinute    joins one socket may send per minute; the rest are refused
+ */
+public record EndpointConfig<I>(
+        String path,
+        Authenticator<I> authenticator,
+        List<Route<I>> routes,
+        Duration idleTimeout,
+        int maxFrameBytes,
+        int maxQueuedFrames,
+        int maxChannelsPerSocket,
+        int maxJoinsPerMinute) {
+
+    /** A topic, or a topic prefix ending in {@code *}, and its handler. */
+    public record Route<I>(String pattern, ChannelHandler<I> handler) {
+        boolean matches(String topic) {
+            return pattern.endsWith("*") ? topic.startsWith(pattern.substring(0, pattern.length() - 1)) : pattern.equals(topic);
+        }
+    }
+
+    public EndpointConfig {
+        if (!path.startsWith("/") || path.endsWith("/")) {
+            throw new IllegalArgumentException("an endpoint path starts with / and does not end with it, e.g. /relay");
+        }
+        routes = List.copyOf(routes);
+        if (maxFrameBytes < 256 || maxQueuedFrames < 1 || maxChannelsPerSocket < 1 || maxJoinsPerMinute < 1) {
+            throw new IllegalArgumentException("endpoint limits must be positive (and frames at least 256 bytes)");
+        }
+    }
+
+    public static <I> Builder<I> builder(String path, Authenticator<I> authenticator) {
+        return new Builder<>(path, authenticator);
+    }
+
+    Optional<ChannelHandler<I>> handlerFor(String topic) {
+        return routes.stream().filter(r -> r.matches(topic)).map(Route::handler).findFirst();
+    }
+
+    /** Builds an endpoint; the defaults suit a portal socket. */
+    public static final class Builder<I> {
+        private final String path;
+        private final Authenticator<I> authenticator;
+        private final List<Route<I>> routes = new ArrayList<>();
+        private Duration idleTimeout = Duration.ofSeconds(60);
+        private int maxFrameBytes = 1 << 20;
+        private int maxQueuedFrames = 1024;
+        private int maxChannelsPerSocket = 100;
+        private int maxJoinsPerMinute = 120;
+
+        private Builder(String path, Authenticator<I> authenticator) {
+            this.path = path;
+            this.authenticator = authenticator;
+        }
+
+        public Builder<I> topic(String pattern, ChannelHandler<I> handler) {
+            routes.add(new Route<>(pattern, handler));
+            return this;
+        }
+
+        public Builder<I> idleTimeout(Duration timeout) {
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        public Builder<I> maxFrameBytes(int bytes) {
+            this.maxFrameBytes = bytes;
+            return this;
+        }
+
+        public Builder<I> maxQueuedFrames(int frames) {
+            this.maxQueuedFrames = frames;
+            return this;
+        }
+
+        public Builder<I> maxChannelsPerSocket(int channels) {
+            this.maxChannelsPerSocket = channels;
+            return this;
+        }
+
+        public Builder<I> maxJoinsPerMinute(int joins) {
+            this.maxJoinsPerMinute = joins;
+            return this;
+        }
+
+        public EndpointConfig<I> build() {
+            return new EndpointConfig<>(path, authenticator, routes, idleTimeout, maxFrameBytes, maxQueuedFrames,
+                    maxChannelsPerSocket, maxJoinsPerMinute);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package dev.zonewire.relay;
+
+import java.net.InetSocketAddress;
+
+/**
+ * Where to relay a datagram. The server reuses one instance, so read it before the next call
+ * into the server; relaying this way allocates nothing per packet.
+ */
+public final class Forward {
+    InetSocketAddress destination;
+    int sourcePort;
+    int channel;
+    int payloadOffset;
+    int payloadLength;
+
+    /** The peer (for client data) or the client (for peer data). */
+    public InetSocketAddress destination() {
+        return destination;
+    }
+
+    /** The local port to send from: the allocation port towards a peer, 0 (the listen port) towards a client. */
+    public int sourcePort() {
+        return sourcePort;
+    }
+
+    /** Towards a client: the channel number to put in the ChannelData header. */
+    public int channel() {
+        return channel;
+    }
+
+    /** Where the payload starts in the datagram buffer that was handed in. */
+    public int payloadOffset() {
+        return payloadOffset;
+    }
+
+    public int payloadLength() {
+        return payloadLength;
+    }
+
+    Forward set(InetSocketAddress destination, int sourcePort, int channel, int payloadOffset, int payloadLength) {
+        this.destination = destination;
+        this.sourcePort = sourcePort;
+        this.channel = channel;
+        this.payloadOffset = payloadOffset;
+        this.payloadLength = payloadLength;
+        return this;
+    }
+}

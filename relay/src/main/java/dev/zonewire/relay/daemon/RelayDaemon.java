@@ -1,0 +1,209 @@
+package dev.zonewire.relay.daemon;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.zonewire.relay.RelayServer;
+import dev.zonewire.relay.RelayStats;
+import dev.zonewire.relay.driver.NioUdpSocketLayer;
+import dev.zonewire.relay.driver.RelayEventLoop;
+import dev.zonewire.relay.driver.UdpSocketLayer;
+import dev.zonewire.stun.StampSecret;
+import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+
+/**
+ * A running relay: the sans-IO server, its UDP event loop on one thread, and the HTTP endpoints
+ * for /healthz and /metrics. {@link #requestStop()} once drains (no new allocations, existing
+ * ones keep relaying until they end), twice stops at once. The portal link, when there is one,
+ * reads {@link #stampSecret()} for its join and reports heartbeats to {@link #health()}.
+ */
+public final class RelayDaemon implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RelayDaemon.class);
+
+    private final StampSecret stampSecret;
+    private final UdpSocketLayer sockets;
+    private final RelayEventLoop loop;
+    private final Thread thread;
+    private final int listenPort;
+    private final RelayHealth health;
+    private final List<HttpServer> httpServers = new ArrayList<>();
+    private int stopRequests;
+
+    private RelayDaemon(StampSecret stampSecret, UdpSocketLayer sockets, RelayEventLoop loop, int listenPort) {
+        this.stampSecret = stampSecret;
+        this.sockets = sockets;
+        this.loop = loop;
+        this.listenPort = listenPort;
+        this.health = new RelayHealth(loop::lastTickNanos);
+        this.thread = Thread.ofPlatform().name("zw-relay-loop").unstarted(this::runLoop);
+    }
+
+    public static RelayDaemon start(RelayConfig config) throws IOException {
+        RandomGenerator random = config.rngSeed() == null ? new SecureRandom() : new Random(config.rngSeed());
+        StampSecret secret = stampSecret(config, random);
+        RelayServer server = new RelayServer(config.serverConfig(), secret, random);
+        UdpSocketLayer sockets = new NioUdpSocketLayer();
+        try {
+            RelayDaemon daemon = listen(config, server, sockets, secret);
+            daemon.serveHttp(config);
+            daemon.thread.start();
+            log.info("Relay listening on port {} (IPv4 {}, IPv6 {}), allocations on {}-{}", daemon.listenPort,
+                    config.publicIp4(), config.publicIp6(), config.lowestPort(), config.highestPort());
+            return daemon;
+        } catch (IOException | RuntimeException e) {
+            sockets.close();
+            throw e;
+        }
+    }
+
+    /** The secret credentials are derived from; the portal link sends it in its join. */
+    public StampSecret stampSecret() {
+        return stampSecret;
+    }
+
+    /** The STUN/TURN port actually bound (useful when the config asked for 0). */
+    public int listenPort() {
+        return listenPort;
+    }
+
+    public RelayHealth health() {
+        return health;
+    }
+
+    public RelayStats stats() {
+        return loop.stats();
+    }
+
+    /** Where the first HTTP endpoint listens, or null if there is none. */
+    public InetSocketAddress httpAddress() {
+        return httpServers.isEmpty() ? null : httpServers.getFirst().getAddress();
+    }
+
+    /** First call: graceful drain. Second call: stop now. */
+    public synchronized void requestStop() {
+        stopRequests++;
+        if (stopRequests == 1) {
+            loop.requestDrain();
+        } else {
+            loop.requestStop();
+        }
+    }
+
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return thread.join(timeout);
+    }
+
+    public boolean isRunning() {
+        return thread.isAlive();
+    }
+
+    /** Stops at once and releases sockets and HTTP servers. */
+    @Override
+    public void close() {
+        loop.requestStop();
+        try {
+            thread.join(TimeUnit.SECONDS.toMillis(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        httpServers.forEach(server -> server.stop(0));
+        try {
+            sockets.close();
+        } catch (IOException e) {
+            log.warn("Closing sockets failed: {}", e.toString());
+        }
+    }
+
+    private void runLoop() {
+        try {
+            loop.run();
+        } catch (RuntimeException | Error e) {
+            log.error("Relay event loop failed", e);
+            throw e;
+        } finally {
+            httpServers.forEach(server -> server.stop(0));
+        }
+    }
+
+    private static StampSecret stampSecret(RelayConfig config, RandomGenerator random) throws IOException {
+        if (config.stampSecret() != null) {
+            return StampSecret.of(config.stampSecret());
+        }
+        if (config.stateDir() != null) {
+            return StampSecretStore.loadOrCreate(config.stateDir(), random);
+        }
+        return StampSecret.generate(random);
+    }
+
+    private static RelayDaemon listen(RelayConfig config, RelayServer server, UdpSocketLayer sockets, StampSecret secret)
+            throws IOException {
+        InetAddress bind4 = config.effectiveBindIp4();
+        InetAddress bind6 = config.effectiveBindIp6();
+        boolean shared = bind4 != null && bind6 != null && bind4.isAnyLocalAddress() && bind6.isAnyLocalAddress();
+        int listen4 = -1;
+        int listen6 = -1;
+        int port = config.listenPort();
+        if (shared) {
+            listen6 = sockets.open(new InetSocketAddress(bind6, port));
+            listen4 = listen6;
+            port = sockets.localAddress(listen6).getPort();
+        } else {
+            if (bind4 != null) {
+                listen4 = sockets.open(new InetSocketAddress(bind4, port));
+                port = sockets.localAddress(listen4).getPort();
+            }
+            if (bind6 != null) {
+                listen6 = sockets.open(new InetSocketAddress(bind6, port));
+                port = sockets.localAddress(listen6).getPort();
+            }
+        }
+        RelayEventLoop loop = new RelayEventLoop(server, sockets, bind4, bind6, listen4, listen6);
+        return new RelayDaemon(secret, sockets, loop, port);
+    }
+
+    private void serveHttp(RelayConfig config) throws IOException {
+        if (config.healthAddress() == null) {
+            return;
+        }
+        PrometheusRegistry registry = new PrometheusRegistry();
+        RelayMetrics.register(registry, loop::stats);
+        HttpServer healthServer = HttpServer.create(config.healthAddress(), 16);
+        healthServer.createContext("/healthz", this::answerHealth);
+        httpServers.add(healthServer);
+        HttpServer metricsServer = healthServer;
+        if (config.metricsAddress() != null && !config.metricsAddress().equals(config.healthAddress())) {
+            metricsServer = HttpServer.create(config.metricsAddress(), 16);
+            httpServers.add(metricsServer);
+        }
+        metricsServer.createContext("/metrics", new MetricsHandler(registry));
+        httpServers.forEach(server -> {
+            server.setExecutor(null);
+            server.start();
+        });
+    }
+
+    private void answerHealth(HttpExchange exchange) throws IOException {
+        boolean healthy = health.isHealthy(System.nanoTime(), Instant.now());
+        byte[] body = (healthy ? "ok\n" : "unhealthy\n").getBytes(StandardCharsets.US_ASCII);
+        exchange.sendResponseHeaders(healthy ? 200 : 503, body.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(body);
+        }
+    }
+}

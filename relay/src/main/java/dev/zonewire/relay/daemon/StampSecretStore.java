@@ -1,0 +1,63 @@
+package dev.zonewire.relay.daemon;
+
+import dev.zonewire.common.Secret;
+import dev.zonewire.stun.StampSecret;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.random.RandomGenerator;
+
+/**
+ * Keeps the stamp secret in {@code <state dir>/stamp-secret} (mode 0600), so that a restarted
+ * relay keeps accepting the credentials the portal issued before the restart. The file is
+ * written once, atomically; a file that exists but is not a stamp secret stops the relay rather
+ * than being replaced, since replacing it would silently invalidate every credential.
+ */
+public final class StampSecretStore {
+    static final String FILE_NAME = "stamp-secret";
+
+    private StampSecretStore() {
+    }
+
+    public static StampSecret loadOrCreate(Path stateDir, RandomGenerator random) throws IOException {
+        Path file = stateDir.resolve(FILE_NAME);
+        if (Files.exists(file)) {
+            return read(file);
+        }
+        Files.createDirectories(stateDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        StampSecret secret = StampSecret.generate(random);
+        Path temporary = Files.createTempFile(stateDir, FILE_NAME, ".tmp",
+                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        try {
+            try (var channel = java.nio.channels.FileChannel.open(temporary, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.write(java.nio.ByteBuffer.wrap(secret.text().bytes()));
+                channel.force(true);
+            }
+            try {
+                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temporary, file);
+            }
+        } catch (FileAlreadyExistsException raced) {
+            return read(file);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+        return secret;
+    }
+
+    private static StampSecret read(Path file) throws IOException {
+        String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
+        if (!text.matches("[0-9a-f]{64}")) {
+            throw new IOException(file + " does not hold a stamp secret (64 lowercase hex characters); "
+                    + "remove it only if invalidating every issued credential is intended");
+        }
+        return StampSecret.of(Secret.of(text));
+    }
+}

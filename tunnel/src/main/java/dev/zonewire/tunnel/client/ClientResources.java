@@ -1,0 +1,334 @@
+package dev.zonewire.tunnel.client;
+
+import dev.zonewire.tunnel.dns.ProxyIps;
+import dev.zonewire.tunnel.dns.StubResolver;
+import dev.zonewire.tunnel.messages.ClientResource;
+import dev.zonewire.tunnel.messages.Site;
+import dev.zonewire.tunnel.net.AddressPlan;
+import dev.zonewire.tunnel.net.IpNetwork;
+import dev.zonewire.tunnel.net.PrefixTable;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * The client's resources and what follows from them (tunnel.md §3.3): the DNS patterns registered with
+ * the stub resolver, the active CIDR table, the Internet resource, the routes to install, and the
+ * gateways serving resources with their allowed source addresses and site status.
+ *
+ * <p>Changes that the UI must see raise a flag polled with {@link #pollResourcesChanged()}; routes are
+ * recomputed on every change and read with {@link #routes()}.
+ */
+public final class ClientResources {
+    /** Resource ids in the reference's order (UUID bytes, unsigned), which decides ties between equal CIDR networks. */
+    private final TreeMap<UUID, ClientResource> byId = new TreeMap<>(Comparator.comparing(UUID::toString));
+    private final Set<UUID> disabled = new HashSet<>();
+    private final StubResolver resolver;
+    private PrefixTable<UUID> activeCidr = new PrefixTable<>();
+    private UUID internet;
+    private final Map<UUID, UUID> gatewayByResource = new HashMap<>();
+    private final Map<UUID, PrefixTable<Set<UUID>>> allowedIpsByGateway = new HashMap<>();
+    private final Map<UUID, UUID> siteByGateway = new HashMap<>();
+    private final Map<UUID, ResourceStatus> siteStatus = new HashMap<>();
+    private boolean resourcesChanged;
+
+    public ClientResources(StubResolver resolver) {
+        this.resolver = resolver;
+    }
+
+    /** {@code init}: drops the resources not listed, then adds or updates every listed one. Always reports a change. */
+    public void setResources(List<ClientResource> resources) {
+        Set<UUID> listed = new HashSet<>();
+        resources.stream().filter(resource -> !(resource instanceof ClientResource.Unknown)).forEach(resource -> listed.add(id(resource)));
+        new ArrayList<>(byId.keySet()).stream().filter(id -> !listed.contains(id)).forEach(this::remove);
+        resources.forEach(this::add);
+        recomputeActiveCidr();
+        resourcesChanged = true;
+    }
+
+    /**
+     * {@code resource_created_or_updated}. A new address (or kind) for a known id removes the old one
+     * first; a resource of unknown type is ignored; a DNS pattern that does not parse stays inactive.
+     */
+    public void add(ClientResource resource) {
+        if (resource instanceof ClientResource.Unknown) {
+            return;
+        }
+        UUID id = id(resource);
+        ClientResource existing = byId.get(id);
+        if (existing != null && !address(existing).equals(address(resource))) {
+            remove(id);
+        }
+        byId.put(id, resource);
+        if (disabled.contains(id)) {
+            return;
+        }
+        boolean activated = switch (resource) {
+            case ClientResource.Dns dns -> resolver.addResource(dns.id(), dns.address());
+            case ClientResource.Cidr cidr -> !id.equals(activeCidr.get(cidr.address()));
+            case ClientResource.Internet any -> {
+                boolean replaced = !id.equals(internet);
+                internet = id;
+                yield replaced;
+            }
+            case ClientResource.Unknown unknown -> false;
+        };
+        if (activated) {
+            recomputeActiveCidr();
+            resourcesChanged = true;
+        }
+    }
+
+    /** {@code resource_deleted}. */
+    public void remove(UUID id) {
+        deactivate(id);
+        byId.remove(id);
+        recomputeActiveCidr();
+        resourcesChanged = true;
+    }
+
+    /** The UI's disabled set (e.g. the Internet resource switched off): re-enables the others, disables these. */
+    public void setDisabled(Set<UUID> ids) {
+        Set<UUID> reenabled = new HashSet<>(disabled);
+        reenabled.removeAll(ids);
+        disabled.clear();
+        disabled.addAll(ids);
+        reenabled.stream().map(byId::get).filter(resource -> resource != null).toList().forEach(this::add);
+        ids.forEach(this::deactivate);
+        recomputeActiveCidr();
+        resourcesChanged = true;
+    }
+
+    /** The portal answered {@code offline}: every site of the resource is offline and its gateway mapping goes. */
+    public void setResourceOffline(UUID id) {
+        ClientResource resource = byId.get(id);
+        if (resource == null) {
+            return;
+        }
+        sites(resource).forEach(site -> siteStatus.put(site.id(), ResourceStatus.OFFLINE));
+        gatewayByResource.remove(id);
+        resourcesChanged = true;
+    }
+
+    /** True once after any change the UI should see. */
+    public boolean pollResourcesChanged() {
+        boolean changed = resourcesChanged;
+        resourcesChanged = false;
+        return changed;
+    }
+
+    /** Active CIDR networks, the proxy and sentinel ranges, and the default routes while the Internet resource is active. */
+    public Routes routes() {
+        List<IpNetwork> ipv4 = new ArrayList<>();
+        List<IpNetwork> ipv6 = new ArrayList<>();
+        for (var entry : activeCidr.entries()) {
+            (entry.getKey().isIpv4() ? ipv4 : ipv6).add(entry.getKey());
+        }
+        ipv4.add(AddressPlan.PROXY_V4);
+        ipv4.add(AddressPlan.SENTINELS_V4);
+        ipv6.add(AddressPlan.PROXY_V6);
+        ipv6.add(AddressPlan.SENTINELS_V6);
+        if (internet != null) {
+            ipv4.add(AddressPlan.DEFAULT_ROUTE_V4);
+            ipv6.add(AddressPlan.DEFAULT_ROUTE_V6);
+        }
+        Comparator<IpNetwork> order = Comparator.comparing((IpNetwork network) -> network.address().getAddress(), Arrays::compareUnsigned)
+                .thenComparingInt(IpNetwork::prefixLength);
+        ipv4 = ipv4.stream().distinct().sorted(order).toList();
+        ipv6 = ipv6.stream().distinct().sorted(order).toList();
+        return new Routes(ipv4, ipv6);
+    }
+
+    /**
+     * The resource a packet to {@code destination} belongs to (tunnel.md §3.4): an enabled DNS resource
+     * owning this proxy IP, else the longest-matching active CIDR resource, else the Internet resource; or null.
+     */
+    public UUID resourceFor(InetAddress destination) {
+        ProxyIps proxy = resolver.proxyIpsOf(destination);
+        if (proxy != null && isEnabled(proxy.resourceId())) {
+            return proxy.resourceId();
+        }
+        UUID cidr = activeCidr.lookup(destination);
+        return cidr != null ? cidr : internet;
+    }
+
+    /** Whether traffic to {@code address} goes through the tunnel (a CIDR resource covers it, or the Internet resource is active). */
+    public boolean routedThroughTunnel(InetAddress address) {
+        return activeCidr.lookup(address) != null || internet != null;
+    }
+
+    public ClientResource get(UUID id) {
+        return byId.get(id);
+    }
+
+    public boolean isEnabled(UUID id) {
+        return byId.containsKey(id) && !disabled.contains(id);
+    }
+
+    /** All resources with their status, in the UI's order. */
+    public List<ResourceView> views() {
+        return byId.values().stream().map(resource -> new ResourceView(resource, status(resource))).sorted(ResourceView.ORDER).toList();
+    }
+
+    // Gateways serving resources.
+
+    /**
+     * The portal routed {@code resource} to {@code gateway} in {@code site}; packets from the gateway may
+     * come from {@code allowedIps} on behalf of the resource. Returns false when the resource is already
+     * served by another gateway that is still a peer (an invariant violation the reference panics on).
+     */
+    public boolean mapToGateway(UUID resource, UUID gateway, UUID site, List<IpNetwork> allowedIps) {
+        UUID current = gatewayByResource.get(resource);
+        if (current != null && !current.equals(gateway) && allowedIpsByGateway.containsKey(current)) {
+            return false;
+        }
+        gatewayByResource.put(resource, gateway);
+        siteByGateway.put(gateway, site);
+        addAllowedIps(gateway, resource, allowedIps);
+        return true;
+    }
+
+    public UUID gatewayOf(UUID resource) {
+        return gatewayByResource.get(resource);
+    }
+
+    public boolean isGatewayPeer(UUID gateway) {
+        return allowedIpsByGateway.containsKey(gateway);
+    }
+
+    public void addAllowedIps(UUID gateway, UUID resource, List<IpNetwork> networks) {
+        PrefixTable<Set<UUID>> table = allowedIpsByGateway.computeIfAbsent(gateway, any -> new PrefixTable<>());
+        for (IpNetwork network : networks) {
+            Set<UUID> resources = table.get(network);
+            if (resources == null) {
+                table.put(network, resources = new HashSet<>());
+            }
+            resources.add(resource);
+        }
+    }
+
+    /** Whether a packet from {@code gateway} may carry {@code source} (tunnel.md §3.7 step 4). */
+    public boolean sourceAllowed(UUID gateway, InetAddress source) {
+        PrefixTable<Set<UUID>> table = allowedIpsByGateway.get(gateway);
+        return table != null && table.lookup(source) != null;
+    }
+
+    public void onGatewayConnected(UUID gateway) {
+        setSiteOf(gateway, ResourceStatus.ONLINE);
+    }
+
+    /** The connection to {@code gateway} failed or closed: forget it and what it served. */
+    public void onGatewayDisconnected(UUID gateway) {
+        setSiteOf(gateway, ResourceStatus.UNKNOWN);
+        allowedIpsByGateway.remove(gateway);
+        gatewayByResource.values().removeIf(gateway::equals);
+    }
+
+    /** Every gateway is forgotten (a network change); resources, DNS and routes stay. */
+    public void reset() {
+        new ArrayList<>(allowedIpsByGateway.keySet()).forEach(this::onGatewayDisconnected);
+        gatewayByResource.clear();
+    }
+
+    /** The id of a resource; an unknown one carries none and is never stored, so it gets the nil UUID. */
+    static UUID id(ClientResource resource) {
+        return switch (resource) {
+            case ClientResource.Dns dns -> dns.id();
+            case ClientResource.Cidr cidr -> cidr.id();
+            case ClientResource.Internet internetResource -> internetResource.id();
+            case ClientResource.Unknown unknown -> new UUID(0, 0);
+        };
+    }
+
+    private void deactivate(UUID id) {
+        ClientResource resource = byId.get(id);
+        if (resource == null) {
+            return;
+        }
+        switch (resource) {
+            case ClientResource.Dns dns -> resolver.removeResource(id);
+            case ClientResource.Internet any -> {
+                if (id.equals(internet)) {
+                    internet = null;
+                }
+            }
+            default -> {}
+        }
+        UUID gateway = gatewayByResource.remove(id);
+        PrefixTable<Set<UUID>> table = gateway == null ? null : allowedIpsByGateway.get(gateway);
+        if (table == null) {
+            return;
+        }
+        for (var entry : table.entries()) {
+            entry.getValue().remove(id);
+            if (entry.getValue().isEmpty()) {
+                table.remove(entry.getKey());
+            }
+        }
+        if (table.isEmpty()) {
+            allowedIpsByGateway.remove(gateway);
+            setSiteOf(gateway, ResourceStatus.UNKNOWN);
+        }
+    }
+
+    /** Rebuilds the CIDR table in id order; of two resources on the same network the one connected to a gateway stays. */
+    private void recomputeActiveCidr() {
+        PrefixTable<UUID> rebuilt = new PrefixTable<>();
+        for (ClientResource resource : byId.values()) {
+            if (!(resource instanceof ClientResource.Cidr cidr) || disabled.contains(cidr.id())) {
+                continue;
+            }
+            UUID holder = rebuilt.get(cidr.address());
+            if (holder != null && isGatewayPeer(gatewayByResource.get(holder))) {
+                continue;
+            }
+            rebuilt.put(cidr.address(), cidr.id());
+        }
+        activeCidr = rebuilt;
+    }
+
+    private ResourceStatus status(ClientResource resource) {
+        List<Site> sites = sites(resource);
+        if (sites.stream().anyMatch(site -> siteStatus.get(site.id()) == ResourceStatus.ONLINE)) {
+            return ResourceStatus.ONLINE;
+        }
+        if (sites.stream().allMatch(site -> siteStatus.get(site.id()) == ResourceStatus.OFFLINE)) {
+            return ResourceStatus.OFFLINE;
+        }
+        return ResourceStatus.UNKNOWN;
+    }
+
+    private void setSiteOf(UUID gateway, ResourceStatus status) {
+        UUID site = siteByGateway.get(gateway);
+        if (site != null && siteStatus.put(site, status) != status) {
+            resourcesChanged = true;
+        }
+    }
+
+    private static List<Site> sites(ClientResource resource) {
+        return switch (resource) {
+            case ClientResource.Dns dns -> dns.sites();
+            case ClientResource.Cidr cidr -> cidr.sites();
+            case ClientResource.Internet internetResource -> internetResource.sites();
+            case ClientResource.Unknown unknown -> List.of();
+        };
+    }
+
+    /** What must stay the same for an update to keep a resource's state: its kind and address. */
+    private static Object address(ClientResource resource) {
+        return switch (resource) {
+            case ClientResource.Dns dns -> "dns:" + dns.address();
+            case ClientResource.Cidr cidr -> "cidr:" + cidr.address();
+            case ClientResource.Internet any -> "internet";
+            case ClientResource.Unknown unknown -> "unknown:" + unknown.type();
+        };
+    }
+}
