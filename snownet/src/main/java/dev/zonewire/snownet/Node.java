@@ -273,7 +273,8 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
             emit(new NodeEvent.ConnectionClosed<>(sameKey.id));
         }
         IceAgent agent = new IceAgent(role.isIceControlling(), local, remote, IceTimings.DEFAULT, random, now);
-        WireGuardPeer peer = tunnel.addPeer(new PeerConfig(remoteKey, presharedKey, null, PERSISTENT_KEEPALIVE), now);
+        // No persistent keepalive yet: it would start a handshake before ICE has found the peer.
+        WireGuardPeer peer = tunnel.addPeer(new PeerConfig(remoteKey, presharedKey, null, null), now);
         Connection<C, R> connection = new Connection<>(id, remoteKey, local, agent, peer, now);
         connections.put(id, connection);
         byKey.put(remoteKey, connection);
@@ -1048,6 +1049,7 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
                 case WireGuardEvent.HandshakeCompleted ignored -> {
                     if (!connection.established) {
                         connection.established = true;
+                        connection.peer.setPersistentKeepalive(PERSISTENT_KEEPALIVE, lastNow);
                         log.info("connection {} established", connection.id);
                         emit(new NodeEvent.ConnectionEstablished<>(connection.id));
                     }
