@@ -594,7 +594,7 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
         }
         long earliest = tunnel.pollTimeout();
         for (TurnAllocation allocation : allocations.values()) {
-            earliest = Math.min(earliest, allocation.pollTimeout());
+            earliest = Math.min(earliest, allocation.freeReason().isPresent() ? lastNow : allocation.pollTimeout());
         }
         for (Connection<C, R> connection : connections.values()) {
             earliest = Math.min(earliest, connection.agent.pollTimeout());
@@ -628,13 +628,15 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
     }
 
     private void checkTimers(Connection<C, R> connection, long now) {
-        long unansweredSince = connection.agent.selectedPairUnansweredSince();
+        boolean pathAnswers = connection.agent.state() == IceState.CONNECTED
+                && connection.agent.selectedPairUnansweredSince() == Long.MAX_VALUE;
         if (connection.state == Connection.State.CONNECTED && now - connection.lastDataAt >= IDLE_AFTER.toNanos()
-                && unansweredSince == Long.MAX_VALUE) {
+                && pathAnswers) {
             connection.state = Connection.State.IDLE;
             connection.agent.setTimings(IceTimings.IDLE);
-        } else if (connection.state == Connection.State.IDLE && unansweredSince != Long.MAX_VALUE
-                && now - unansweredSince >= UNANSWERED_BEFORE_ALERT.toNanos()) {
+        } else if (connection.state == Connection.State.IDLE && !pathAnswers
+                && (connection.agent.state() != IceState.CONNECTED
+                || now - connection.agent.selectedPairUnansweredSince() >= UNANSWERED_BEFORE_ALERT.toNanos())) {
             // Quiet because the path died, not because nobody talks: detect it at the normal pace.
             connection.state = Connection.State.CONNECTED;
             connection.agent.setTimings(IceTimings.DEFAULT);
@@ -658,11 +660,16 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
     private long nextDeadline(Connection<C, R> connection) {
         long earliest = Long.MAX_VALUE;
         long unansweredSince = connection.agent.selectedPairUnansweredSince();
-        if (connection.state == Connection.State.CONNECTED && unansweredSince == Long.MAX_VALUE) {
+        boolean iceConnected = connection.agent.state() == IceState.CONNECTED;
+        if (connection.state == Connection.State.CONNECTED && iceConnected && unansweredSince == Long.MAX_VALUE) {
             earliest = connection.lastDataAt + IDLE_AFTER.toNanos();
         }
-        if (connection.state == Connection.State.IDLE && unansweredSince != Long.MAX_VALUE) {
-            earliest = Math.min(earliest, unansweredSince + UNANSWERED_BEFORE_ALERT.toNanos());
+        if (connection.state == Connection.State.IDLE) {
+            if (!iceConnected) {
+                earliest = lastNow;
+            } else if (unansweredSince != Long.MAX_VALUE) {
+                earliest = Math.min(earliest, unansweredSince + UNANSWERED_BEFORE_ALERT.toNanos());
+            }
         }
         if (connection.agent.remoteCandidates().isEmpty()) {
             earliest = Math.min(earliest, connection.createdAt + CANDIDATE_TIMEOUT.toNanos());

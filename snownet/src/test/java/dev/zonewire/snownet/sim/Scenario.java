@@ -39,6 +39,8 @@ final class Scenario {
     final SimNode client;
     final SimNode gateway;
     long now = START;
+    IceCredentials lastClientCredentials;
+    IceCredentials lastGatewayCredentials;
     long signallingDelayNanos = Duration.ofMillis(30).toNanos();
     private final PriorityQueue<Signal> signals = new PriorityQueue<>((a, b) ->
             a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.order, b.order));
@@ -86,6 +88,8 @@ final class Scenario {
         PresharedKey psk = PresharedKey.generate(random);
         IceCredentials clientCredentials = IceCredentials.random(random);
         IceCredentials gatewayCredentials = IceCredentials.random(random);
+        lastClientCredentials = clientCredentials;
+        lastGatewayCredentials = gatewayCredentials;
         client.node.upsertConnection(CLIENT_CONNECTION, gateway.node.publicKey(), psk, clientCredentials,
                 gatewayCredentials, now);
         gateway.node.upsertConnection(GATEWAY_CONNECTION, client.node.publicKey(), psk, gatewayCredentials,
