@@ -135,6 +135,14 @@ public final class IceAgent {
                 : Optional.of(new InetSocketAddress[] {selected.local.base(), selected.remote.address()});
     }
 
+    /**
+     * When the oldest unanswered check of the selected pair was sent, or {@link Long#MAX_VALUE} if
+     * its last check was answered (or nothing is selected): a pair that goes quiet shows here first.
+     */
+    public long selectedPairUnansweredSince() {
+        return selected == null || selected.unanswered == 0 ? Long.MAX_VALUE : selected.firstUnansweredAt;
+    }
+
     /** Outputs discarded because the owner did not drain them. */
     public long droppedOutputs() {
         return droppedOutputs;
@@ -438,7 +446,9 @@ public final class IceAgent {
         pair.triggered = false;
         pair.everSent = true;
         pair.lastSentAt = now;
-        pair.unanswered++;
+        if (pair.unanswered++ == 0) {
+            pair.firstUnansweredAt = now;
+        }
 
         TransactionId id = TransactionId.random(random);
         StunMessage.Builder check = StunMessage.request(StunMethod.BINDING, id)
@@ -470,10 +480,11 @@ public final class IceAgent {
 
     // ---- Nomination ----------------------------------------------------------------------------
 
+    /** Nominates the best pair that succeeded and still answers (at most one check outstanding). */
     private void nominateBestPair() {
         CandidatePair best = null;
         for (CandidatePair pair : pairs) {
-            if (pair.state == CandidatePair.State.SUCCEEDED) {
+            if (pair.state == CandidatePair.State.SUCCEEDED && pair.unanswered <= 1) {
                 best = pair;
                 break;
             }

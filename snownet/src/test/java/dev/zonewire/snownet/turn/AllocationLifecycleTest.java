@@ -50,12 +50,15 @@ class AllocationLifecycleTest {
 
         assertThat(harness.allocation.activeServer()).contains(RELAY_V4);
         assertThat(harness.allocation.serverReflexive(true)).contains(Candidate.serverReflexive(CLIENT, CLIENT));
-        assertThat(harness.allocation.relayed(true)).contains(Candidate.relayed(address("198.51.100.101", 49152)));
-        assertThat(harness.allocation.relayed(false)).contains(Candidate.relayed(address("2001:db8::101", 49152)));
+        Candidate relayed4 = harness.allocation.relayed(true).orElseThrow();
+        Candidate relayed6 = harness.allocation.relayed(false).orElseThrow();
+        assertThat(relayed4.address().getAddress()).isEqualTo(RELAY_V4.getAddress());
+        assertThat(relayed6.address().getAddress()).isEqualTo(RELAY_V6.getAddress());
+        assertThat(relayed6.address().getPort()).as("one port for both families").isEqualTo(relayed4.address().getPort());
         assertThat(harness.events).containsExactly(
                 new TurnEvent.CandidateAdded(Candidate.serverReflexive(CLIENT, CLIENT)),
-                new TurnEvent.CandidateAdded(Candidate.relayed(address("198.51.100.101", 49152))),
-                new TurnEvent.CandidateAdded(Candidate.relayed(address("2001:db8::101", 49152))));
+                new TurnEvent.CandidateAdded(relayed4),
+                new TurnEvent.CandidateAdded(relayed6));
         assertThat(harness.allocation.isServer(RELAY_V6)).isTrue();
     }
 
@@ -98,7 +101,8 @@ class AllocationLifecycleTest {
 
         assertThat(number.number()).isEqualTo(0x4000);
         assertThat(toPeer).isNotNull();
-        harness.relay.handleClientInput(ByteBuffer.wrap(toPeer), CLIENT, harness.now, harness.unixMillis());
+        assertThat(harness.relay.handleClientInput(ByteBuffer.wrap(toPeer), CLIENT, harness.relayNow(), harness.unixMillis())
+                .destination()).isEqualTo(PEER);
         assertThat(harness.peerSends("pong".getBytes(StandardCharsets.US_ASCII))).isTrue();
         assertThat(harness.allocation.canSendTo(PEER, harness.now)).isTrue();
     }
