@@ -1,0 +1,158 @@
+package dev.zonewire.tunnel.dns.tcp;
+
+import dev.zonewire.ippacket.IpAddress;
+import dev.zonewire.ippacket.IpPacket;
+import dev.zonewire.tunnel.net.Addresses;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.random.RandomGenerator;
+
+/**
+ * DNS queries over TCP (RFC 7766) from a local address, sans-IO: one short connection per query, from a
+ * random local port in {@value #LOWEST_PORT}-{@value #HIGHEST_PORT}. Its packets come out of
+ * {@link #pollPacket()} for the caller to route; answers and failures come out of {@link #pollResult()}.
+ * A query that has no answer within {@value #QUERY_TIMEOUT_NANOS} ns fails. At most {@code maxQueries} are in
+ * flight; a query beyond that fails at once.
+ */
+public final class TcpDnsClient {
+    public static final int LOWEST_PORT = 49152;
+    public static final int HIGHEST_PORT = 65535;
+    public static final long QUERY_TIMEOUT_NANOS = 5_000_000_000L;
+    private static final int MAX_RESPONSE = 65535;
+
+    private final RandomGenerator random;
+    private final int maxQueries;
+    private final Map<Integer, Query> byLocalPort = new LinkedHashMap<>();
+    private final ArrayDeque<byte[]> packets = new ArrayDeque<>();
+    private final ArrayDeque<Result> results = new ArrayDeque<>();
+
+    public TcpDnsClient(RandomGenerator random, int maxQueries) {
+        this.random = random;
+        this.maxQueries = maxQueries;
+    }
+
+    /** The answer to query {@code id} sent to {@code server}, or a failure ({@code response} null). */
+    public record Result(InetSocketAddress server, int id, byte[] response) {
+        public boolean failed() {
+            return response == null;
+        }
+    }
+
+    private static final class Query {
+        final InetSocketAddress server;
+        final int id;
+        final long deadline;
+        final TcpConnection connection;
+        boolean done;
+
+        Query(InetSocketAddress server, int id, long deadline, TcpConnection connection) {
+            this.server = server;
+            this.id = id;
+            this.deadline = deadline;
+            this.connection = connection;
+        }
+    }
+
+    /** Connects from {@code source} to {@code server} and sends {@code message} (a DNS query whose id is {@code id}). */
+    public void query(IpAddress source, InetSocketAddress server, int id, byte[] message, long now) {
+        if (byLocalPort.size() >= maxQueries) {
+            results.add(new Result(server, id, null));
+            return;
+        }
+        int port = freePort();
+        TcpConnection connection = TcpConnection.connect(source, port, Addresses.of(server.getAddress()), server.getPort(),
+                random.nextInt(), MAX_RESPONSE, now, packets);
+        connection.writeMessage(message, now, packets);
+        byLocalPort.put(port, new Query(server, id, now + QUERY_TIMEOUT_NANOS, connection));
+    }
+
+    /** A TCP packet to one of our connections: its destination and ports match a live query's. */
+    public boolean accepts(IpPacket packet) {
+        if (!packet.isTcp()) {
+            return false;
+        }
+        Query query = byLocalPort.get(packet.tcp().destinationPort());
+        return query != null && packet.destinationEquals(query.connection.local) && packet.sourceEquals(query.connection.remote)
+                && packet.tcp().sourcePort() == query.connection.remotePort;
+    }
+
+    /** A packet {@link #accepts} took. */
+    public void handle(IpPacket packet, long now) {
+        Query query = byLocalPort.get(packet.tcp().destinationPort());
+        TcpConnection connection = query.connection;
+        connection.handle(packet, now, packets);
+        byte[] response = connection.readMessage(packets, now);
+        if (response != null && !query.done) {
+            query.done = true;
+            results.add(new Result(query.server, query.id, response));
+            connection.finish(now, packets);
+        } else if (!connection.isOpen() && !query.done) {
+            fail(query);
+        }
+    }
+
+    public Result pollResult() {
+        return results.poll();
+    }
+
+    public byte[] pollPacket() {
+        return packets.poll();
+    }
+
+    public void handleTimeout(long now) {
+        Iterator<Query> each = byLocalPort.values().iterator();
+        while (each.hasNext()) {
+            Query query = each.next();
+            TcpConnection connection = query.connection;
+            connection.handleTimeout(now, packets);
+            if (!query.done && (!connection.isOpen() || now - query.deadline >= 0)) {
+                connection.abort(now, packets);
+                fail(query);
+            }
+            if (query.done && (connection.isFinished(now) || now - query.deadline >= 0)) {
+                connection.abort(now, packets);
+                each.remove();
+            }
+        }
+    }
+
+    public long pollTimeout() {
+        long next = Long.MAX_VALUE;
+        for (Query query : byLocalPort.values()) {
+            next = Math.min(next, Math.min(query.deadline, query.connection.pollTimeout()));
+        }
+        return next;
+    }
+
+    /** Fails every query in flight, e.g. after a network change. */
+    public void reset(long now) {
+        for (Query query : byLocalPort.values()) {
+            query.connection.abort(now, packets);
+            if (!query.done) {
+                fail(query);
+            }
+        }
+        byLocalPort.clear();
+    }
+
+    public int inFlight() {
+        return byLocalPort.size();
+    }
+
+    private void fail(Query query) {
+        query.done = true;
+        results.add(new Result(query.server, query.id, null));
+    }
+
+    private int freePort() {
+        while (true) {
+            int port = LOWEST_PORT + random.nextInt(HIGHEST_PORT - LOWEST_PORT + 1);
+            if (!byLocalPort.containsKey(port)) {
+                return port;
+            }
+        }
+    }
+}
