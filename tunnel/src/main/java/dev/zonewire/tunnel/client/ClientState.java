@@ -39,6 +39,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -78,6 +79,8 @@ public final class ClientState {
     private static final long IGMP_V4 = 0xE000_0016L;
     private static final long ALL_ROUTERS_HIGH = 0xFF02_0000_0000_0000L;
     private static final int BUFFER_SIZE = Node.HEADROOM + Node.MAX_DATAGRAM_PAYLOAD + Node.TAILROOM;
+    /** A DNS NAT refused this long after its flow was made means the gateway lost the resource, not the name. */
+    static final long STALE_FLOW_NANOS = 5_000_000_000L;
 
     private final RandomGenerator random;
     private final Node<UUID, UUID> node;
@@ -100,6 +103,8 @@ public final class ClientState {
     private final ArrayDeque<UpstreamQuery> hostQueries = new ArrayDeque<>();
     private final long[] counters = new long[ClientCounter.values().length];
     private final long[] malformed = new long[PacketStatus.values().length];
+    /** When each resource's current flow was created: a DNS NAT refused soon after means the gateway refuses the name. */
+    private final Map<UUID, Long> flowCreatedAt = new HashMap<>();
     private Interface iface;
     private List<InetAddress> systemResolvers = List.of();
     private TunConfig tunConfig;
@@ -157,6 +162,7 @@ public final class ClientState {
                 case ClientInbound.ResourceCreatedOrUpdated update -> resources.add(update.resource());
                 case ClientInbound.ResourceDeleted deleted -> {
                     resources.remove(deleted.resourceId());
+                    flowCreatedAt.remove(deleted.resourceId());
                     flows.forget(deleted.resourceId());
                     dnsNat.forgetResource(deleted.resourceId());
                 }
@@ -209,6 +215,7 @@ public final class ClientState {
         node.reset(nowNanos);
         drainNode();
         resources.reset();
+        flowCreatedAt.clear();
         dnsNat.clear();
         flows.clear();
         tcpUpstream.reset(nowNanos);
@@ -286,6 +293,9 @@ public final class ClientState {
         }
         if (isProhibited(packet)) {
             flowRefused(gateway, packet, nowNanos);
+        }
+        if (isUnreachable(packet) && failOwnDnsQuery(packet, nowNanos)) {
+            return false;
         }
         return true;
     }
@@ -491,6 +501,7 @@ public final class ClientState {
             default -> List.of();
         };
         resources.mapToGateway(resourceId, gateway, created.siteId(), sources);
+        flowCreatedAt.put(resourceId, nowNanos);
         // A new flow may follow a gateway that lost the resource: its DNS NAT must be asked for again.
         dnsNat.forgetResource(resourceId);
         flows.connectedTo(gateway);
@@ -541,6 +552,20 @@ public final class ClientState {
             return;
         }
         boolean active = status.status() == ControlEvent.NatStatus.ACTIVE;
+        UUID resource = dnsNat.resourceOf(gateway, status.domain());
+        Long flowCreated = resource == null ? null : flowCreatedAt.get(resource);
+        if (!active && flowCreated != null && nowNanos - flowCreated >= STALE_FLOW_NANOS) {
+            // A gateway that refuses a name of a flow it granted a while ago lost the resource (expired or revoked): ask
+            // the portal again; the waiting packets wait for the new flow.
+            List<byte[]> waiting = dnsNat.takeWaiting(gateway, status.domain());
+            increment(ClientCounter.FLOWS_REFUSED_BY_GATEWAY);
+            resources.unmap(resource);
+            dnsNat.forgetResource(resource);
+            flowCreatedAt.remove(resource);
+            awaitFlow(resource, null, nowNanos);
+            waiting.forEach(bytes -> awaitFlow(resource, bytes, nowNanos));
+            return;
+        }
         dnsNat.onStatus(gateway, status.domain(), active, nowNanos).forEach(bytes -> routeOwn(bytes, nowNanos));
     }
 
@@ -602,6 +627,34 @@ public final class ClientState {
         routeOwn(datagram.array(), nowNanos);
     }
 
+    /**
+     * An ICMP unreachable about a DNS query we forwarded through the tunnel (e.g. the gateway's filters refuse
+     * it): the query fails at once, so the application gets SERVFAIL instead of waiting. Returns whether it was ours.
+     */
+    private boolean failOwnDnsQuery(IpPacket error, long nowNanos) {
+        IcmpMessage icmp = error.icmp();
+        if (iface == null || !icmp.parseQuotedPacket().isValid()) {
+            return false;
+        }
+        IpPacket quoted = icmp.quotedPacket();
+        if (!quoted.sourceEquals(Addresses.of(quoted.isIpv4() ? iface.ipv4() : iface.ipv6()))) {
+            return false;
+        }
+        if (quoted.isTcp()) {
+            boolean ours = tcpUpstream.unreachable(quoted.tcp().sourcePort(), nowNanos);
+            drainDns(nowNanos);
+            return ours;
+        }
+        if (!quoted.isUdp() || quoted.udp().sourcePort() != dnsSourcePort || quoted.udp().payloadLength() < 2) {
+            return false;
+        }
+        int id = quoted.buffer().getShort(quoted.udp().payloadIndex()) & 0xFFFF;
+        InetSocketAddress server = new InetSocketAddress(Addresses.toInet(quoted.destination()), quoted.udp().destinationPort());
+        dns.handleUpstreamFailure(DnsTransport.UDP, server, id, nowNanos);
+        drainDns(nowNanos);
+        return true;
+    }
+
     /** A UDP packet to our DNS port at our tunnel address from a server we asked. */
     private boolean isAnswerToOwnUdpQuery(IpPacket candidate) {
         if (!candidate.isUdp() || candidate.udp().destinationPort() != dnsSourcePort || iface == null) {
@@ -658,6 +711,10 @@ public final class ClientState {
             return icmp.type() == 3 && (icmp.code() == 9 || icmp.code() == 10 || icmp.code() == 13);
         }
         return candidate.isIcmpv6() && candidate.icmpv6().type() == 1 && candidate.icmpv6().code() == 1;
+    }
+
+    private static boolean isUnreachable(IpPacket candidate) {
+        return candidate.isIcmpv4() && candidate.icmpv4().type() == 3 || candidate.isIcmpv6() && candidate.icmpv6().type() == 1;
     }
 
     private void queueTransmit(Encapsulated.Send send, ByteBuffer datagram) {

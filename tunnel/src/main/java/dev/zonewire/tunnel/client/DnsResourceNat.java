@@ -99,6 +99,20 @@ final class DnsResourceNat {
         return waiting;
     }
 
+    /** The resource whose proxy IPs were asked for under this name, or null. */
+    UUID resourceOf(UUID gateway, String name) {
+        Map<String, Entry> names = byGateway.get(gateway);
+        Entry entry = names == null ? null : names.get(name);
+        return entry == null ? null : entry.ips.resourceId();
+    }
+
+    /** Forgets the name and hands over its waiting packets, oldest first (they go on waiting elsewhere). */
+    List<byte[]> takeWaiting(UUID gateway, String name) {
+        Map<String, Entry> names = byGateway.get(gateway);
+        Entry entry = names == null ? null : names.remove(name);
+        return entry == null ? List.of() : new ArrayList<>(entry.packets);
+    }
+
     /** Requests to repeat now; a name asked for {@value #MAX_ATTEMPTS} times without answer fails and its packets go. */
     List<Request> due(long now) {
         List<Request> due = new ArrayList<>();

@@ -94,6 +94,22 @@ public final class TcpDnsClient {
         }
     }
 
+    /**
+     * An ICMP unreachable quoted a segment from {@code localPort}: the path to the server is refused, so the
+     * query fails now instead of after its retransmissions. Returns whether such a query was in flight.
+     */
+    public boolean unreachable(int localPort, long now) {
+        Query query = byLocalPort.get(localPort);
+        if (query == null) {
+            return false;
+        }
+        query.connection.abort(now, packets);
+        if (!query.done) {
+            fail(query);
+        }
+        return true;
+    }
+
     public Result pollResult() {
         return results.poll();
     }
