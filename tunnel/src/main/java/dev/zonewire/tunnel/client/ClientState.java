@@ -257,9 +257,11 @@ public final class ClientState {
     public boolean handleNetworkInput(InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram, long nowNanos) {
         Decapsulated<UUID> result = node.decapsulate(local, from, datagram, nowNanos);
         drainNode();
-        if (!(result instanceof Decapsulated.Packet<UUID>(UUID gateway))) {
-            return false;
-        }
+        return result instanceof Decapsulated.Packet<UUID>(UUID gateway) && handleGatewayPacket(gateway, datagram, nowNanos);
+    }
+
+    /** An IP packet {@code gateway}'s connection decrypted, framed by the buffer's position and limit (see {@link #handleNetworkInput}). */
+    boolean handleGatewayPacket(UUID gateway, ByteBuffer datagram, long nowNanos) {
         PacketStatus status = packet.wrap(datagram, datagram.position(), datagram.remaining());
         if (!status.isValid()) {
             malformed[status.ordinal()]++;
@@ -428,7 +430,9 @@ public final class ClientState {
             increment(ClientCounter.MULTICAST_IGNORED);
             return null;
         }
-        UUID resource = resources.resourceFor(version, high, low);
+        // Nothing is ever sent to the unspecified address; above all not the p2p control messages (from :: to ::), which
+        // only we may send to a gateway, even through the Internet resource.
+        UUID resource = high == 0 && low == 0 ? null : resources.resourceFor(version, high, low);
         if (resource == null) {
             increment(ClientCounter.NO_RESOURCE);
             return null;

@@ -123,9 +123,11 @@ public final class GatewayState {
     public boolean handleNetworkInput(InetSocketAddress local, InetSocketAddress from, ByteBuffer datagram, long nowNanos) {
         Decapsulated<UUID> result = node.decapsulate(local, from, datagram, nowNanos);
         drainNode();
-        if (!(result instanceof Decapsulated.Packet<UUID>(UUID client))) {
-            return false;
-        }
+        return result instanceof Decapsulated.Packet<UUID>(UUID client) && handleClientPacket(client, datagram, nowNanos);
+    }
+
+    /** An IP packet {@code client}'s connection decrypted, framed by the buffer's position and limit (see {@link #handleNetworkInput}). */
+    boolean handleClientPacket(UUID client, ByteBuffer datagram, long nowNanos) {
         PacketStatus status = packet.wrap(datagram, datagram.position(), datagram.remaining());
         if (!status.isValid()) {
             malformed[status.ordinal()]++;
