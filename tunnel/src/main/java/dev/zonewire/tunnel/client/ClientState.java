@@ -69,8 +69,8 @@ import java.util.random.RandomGenerator;
 public final class ClientState {
     public static final int TUN_HEADROOM = Node.HEADROOM;
     public static final int TUN_TAILROOM = Node.TAILROOM;
-    /** Packets for the TUN device the driver has not drained; beyond this the oldest go. */
-    static final int MAX_TUN_QUEUE = 4096;
+    /** Packets for the TUN device, or datagrams of ours, the driver has not drained; beyond this the oldest go. */
+    static final int MAX_QUEUE = 4096;
     private static final NetworkBits SENTINELS_V4 = NetworkBits.of(AddressPlan.SENTINELS_V4);
     private static final NetworkBits SENTINELS_V6 = NetworkBits.of(AddressPlan.SENTINELS_V6);
     private static final NetworkBits PROXY_V4 = NetworkBits.of(AddressPlan.PROXY_V4);
@@ -410,6 +410,7 @@ public final class ClientState {
         sizes.put("connections", node.connectionCount());
         sizes.put("gatewayPeers", resources.gatewayPeers().size());
         sizes.put("tunQueue", tunPackets.size());
+        sizes.put("transmitQueue", transmits.size());
         sizes.put("hostDnsQueue", hostQueries.size());
         return sizes;
     }
@@ -724,13 +725,17 @@ public final class ClientState {
     private void queueTransmit(Encapsulated.Send send, ByteBuffer datagram) {
         byte[] bytes = new byte[datagram.remaining()];
         datagram.get(datagram.position(), bytes);
+        if (transmits.size() >= MAX_QUEUE) {
+            transmits.poll();
+            increment(ClientCounter.OUTPUT_QUEUE_FULL);
+        }
         transmits.add(new Transmit(send.source(), send.destination(), bytes));
     }
 
     private void queueTun(byte[] bytes) {
-        if (tunPackets.size() >= MAX_TUN_QUEUE) {
+        if (tunPackets.size() >= MAX_QUEUE) {
             tunPackets.poll();
-            increment(ClientCounter.TUN_QUEUE_FULL);
+            increment(ClientCounter.OUTPUT_QUEUE_FULL);
         }
         tunPackets.add(bytes);
     }

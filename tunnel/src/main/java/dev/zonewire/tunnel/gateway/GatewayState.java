@@ -45,6 +45,8 @@ public final class GatewayState {
     /** Room before a received datagram, so that NAT46 can grow the decrypted packet in place. */
     public static final int NETWORK_HEADROOM = IpPacket.NAT46_HEADROOM;
     private static final int SCRATCH_OFFSET = Node.HEADROOM;
+    /** Datagrams of ours (ICMP answers, control replies) the driver has not drained; beyond this the oldest go. */
+    static final int MAX_QUEUE = 4096;
 
     private final Node<UUID, UUID> node;
     private final RandomGenerator random;
@@ -278,6 +280,10 @@ public final class GatewayState {
         if (result instanceof Encapsulated.Send send) {
             byte[] datagram = new byte[scratch.remaining()];
             scratch.get(scratch.position(), datagram);
+            if (transmits.size() >= MAX_QUEUE) {
+                transmits.poll();
+                counters[GatewayStateCounter.OUTPUT_QUEUE_FULL.ordinal()]++;
+            }
             transmits.add(new Transmit(send.source(), send.destination(), datagram));
         }
         scratch.clear();

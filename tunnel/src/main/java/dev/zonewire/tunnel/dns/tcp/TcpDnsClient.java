@@ -5,9 +5,6 @@ import dev.zonewire.ippacket.IpPacket;
 import dev.zonewire.tunnel.net.Addresses;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.random.RandomGenerator;
 
 /**
@@ -25,13 +22,15 @@ public final class TcpDnsClient {
 
     private final RandomGenerator random;
     private final int maxQueries;
-    private final Map<Integer, Query> byLocalPort = new LinkedHashMap<>();
+    /** Queries by local port, so that recognising a packet of ours allocates nothing (no boxed key). */
+    private final Query[] byLocalPort = new Query[HIGHEST_PORT - LOWEST_PORT + 1];
+    private int inFlight;
     private final ArrayDeque<byte[]> packets = new ArrayDeque<>();
     private final ArrayDeque<Result> results = new ArrayDeque<>();
 
     public TcpDnsClient(RandomGenerator random, int maxQueries) {
         this.random = random;
-        this.maxQueries = maxQueries;
+        this.maxQueries = Math.min(maxQueries, byLocalPort.length);
     }
 
     /** The answer to query {@code id} sent to {@code server}, or a failure ({@code response} null). */
@@ -58,7 +57,7 @@ public final class TcpDnsClient {
 
     /** Connects from {@code source} to {@code server} and sends {@code message} (a DNS query whose id is {@code id}). */
     public void query(IpAddress source, InetSocketAddress server, int id, byte[] message, long now) {
-        if (byLocalPort.size() >= maxQueries) {
+        if (inFlight >= maxQueries) {
             results.add(new Result(server, id, null));
             return;
         }
@@ -66,22 +65,23 @@ public final class TcpDnsClient {
         TcpConnection connection = TcpConnection.connect(source, port, Addresses.of(server.getAddress()), server.getPort(),
                 random.nextInt(), MAX_RESPONSE, now, packets);
         connection.writeMessage(message, now, packets);
-        byLocalPort.put(port, new Query(server, id, now + QUERY_TIMEOUT_NANOS, connection));
+        byLocalPort[port - LOWEST_PORT] = new Query(server, id, now + QUERY_TIMEOUT_NANOS, connection);
+        inFlight++;
     }
 
     /** A TCP packet to one of our connections: its destination and ports match a live query's. */
     public boolean accepts(IpPacket packet) {
-        if (!packet.isTcp()) {
+        if (inFlight == 0 || !packet.isTcp()) {
             return false;
         }
-        Query query = byLocalPort.get(packet.tcp().destinationPort());
+        Query query = query(packet.tcp().destinationPort());
         return query != null && packet.destinationEquals(query.connection.local) && packet.sourceEquals(query.connection.remote)
                 && packet.tcp().sourcePort() == query.connection.remotePort;
     }
 
     /** A packet {@link #accepts} took. */
     public void handle(IpPacket packet, long now) {
-        Query query = byLocalPort.get(packet.tcp().destinationPort());
+        Query query = query(packet.tcp().destinationPort());
         TcpConnection connection = query.connection;
         connection.handle(packet, now, packets);
         byte[] response = connection.readMessage(packets, now);
@@ -99,7 +99,7 @@ public final class TcpDnsClient {
      * query fails now instead of after its retransmissions. Returns whether such a query was in flight.
      */
     public boolean unreachable(int localPort, long now) {
-        Query query = byLocalPort.get(localPort);
+        Query query = query(localPort);
         if (query == null) {
             return false;
         }
@@ -119,9 +119,14 @@ public final class TcpDnsClient {
     }
 
     public void handleTimeout(long now) {
-        Iterator<Query> each = byLocalPort.values().iterator();
-        while (each.hasNext()) {
-            Query query = each.next();
+        if (inFlight == 0) {
+            return;
+        }
+        for (int slot = 0; slot < byLocalPort.length; slot++) {
+            Query query = byLocalPort[slot];
+            if (query == null) {
+                continue;
+            }
             TcpConnection connection = query.connection;
             connection.handleTimeout(now, packets);
             if (!query.done && (!connection.isOpen() || now - query.deadline >= 0)) {
@@ -130,32 +135,42 @@ public final class TcpDnsClient {
             }
             if (query.done && (connection.isFinished(now) || now - query.deadline >= 0)) {
                 connection.abort(now, packets);
-                each.remove();
+                byLocalPort[slot] = null;
+                inFlight--;
             }
         }
     }
 
     public long pollTimeout() {
         long next = Long.MAX_VALUE;
-        for (Query query : byLocalPort.values()) {
-            next = Math.min(next, Math.min(query.deadline, query.connection.pollTimeout()));
+        if (inFlight == 0) {
+            return next;
+        }
+        for (Query query : byLocalPort) {
+            if (query != null) {
+                next = Math.min(next, Math.min(query.deadline, query.connection.pollTimeout()));
+            }
         }
         return next;
     }
 
     /** Fails every query in flight, e.g. after a network change. */
     public void reset(long now) {
-        for (Query query : byLocalPort.values()) {
-            query.connection.abort(now, packets);
-            if (!query.done) {
-                fail(query);
+        for (int slot = 0; slot < byLocalPort.length; slot++) {
+            Query query = byLocalPort[slot];
+            if (query != null) {
+                query.connection.abort(now, packets);
+                if (!query.done) {
+                    fail(query);
+                }
+                byLocalPort[slot] = null;
             }
         }
-        byLocalPort.clear();
+        inFlight = 0;
     }
 
     public int inFlight() {
-        return byLocalPort.size();
+        return inFlight;
     }
 
     private void fail(Query query) {
@@ -163,10 +178,14 @@ public final class TcpDnsClient {
         results.add(new Result(query.server, query.id, null));
     }
 
+    private Query query(int localPort) {
+        return localPort < LOWEST_PORT ? null : byLocalPort[localPort - LOWEST_PORT];
+    }
+
     private int freePort() {
         while (true) {
             int port = LOWEST_PORT + random.nextInt(HIGHEST_PORT - LOWEST_PORT + 1);
-            if (!byLocalPort.containsKey(port)) {
+            if (byLocalPort[port - LOWEST_PORT] == null) {
                 return port;
             }
         }
