@@ -4,9 +4,8 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.zonewire.relay.RelayServer;
 import dev.zonewire.relay.RelayStats;
-import dev.zonewire.relay.driver.NioUdpSocketLayer;
 import dev.zonewire.relay.driver.RelayEventLoop;
-import dev.zonewire.relay.driver.UdpSocketLayer;
+import dev.zonewire.relay.driver.UdpSockets;
 import dev.zonewire.stun.StampSecret;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -37,7 +36,7 @@ public final class RelayDaemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RelayDaemon.class);
 
     private final StampSecret stampSecret;
-    private final UdpSocketLayer sockets;
+    private final UdpSockets sockets;
     private final RelayEventLoop loop;
     private final Thread thread;
     private final int listenPort;
@@ -45,7 +44,7 @@ public final class RelayDaemon implements AutoCloseable {
     private final List<HttpServer> httpServers = new ArrayList<>();
     private int stopRequests;
 
-    private RelayDaemon(StampSecret stampSecret, UdpSocketLayer sockets, RelayEventLoop loop, int listenPort) {
+    private RelayDaemon(StampSecret stampSecret, UdpSockets sockets, RelayEventLoop loop, int listenPort) {
         this.stampSecret = stampSecret;
         this.sockets = sockets;
         this.loop = loop;
@@ -58,7 +57,7 @@ public final class RelayDaemon implements AutoCloseable {
         RandomGenerator random = config.rngSeed() == null ? new SecureRandom() : new Random(config.rngSeed());
         StampSecret secret = stampSecret(config, random);
         RelayServer server = new RelayServer(config.serverConfig(), secret, random);
-        UdpSocketLayer sockets = new NioUdpSocketLayer();
+        UdpSockets sockets = new UdpSockets();
         try {
             RelayDaemon daemon = listen(config, server, sockets, secret);
             daemon.serveHttp(config);
@@ -123,11 +122,7 @@ public final class RelayDaemon implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         httpServers.forEach(server -> server.stop(0));
-        try {
-            sockets.close();
-        } catch (IOException e) {
-            log.warn("Closing sockets failed: {}", e.toString());
-        }
+        sockets.close();
     }
 
     private void runLoop() {
@@ -151,27 +146,20 @@ public final class RelayDaemon implements AutoCloseable {
         return StampSecret.generate(random);
     }
 
-    private static RelayDaemon listen(RelayConfig config, RelayServer server, UdpSocketLayer sockets, StampSecret secret)
+    private static RelayDaemon listen(RelayConfig config, RelayServer server, UdpSockets sockets, StampSecret secret)
             throws IOException {
         InetAddress bind4 = config.effectiveBindIp4();
         InetAddress bind6 = config.effectiveBindIp6();
-        boolean shared = bind4 != null && bind6 != null && bind4.isAnyLocalAddress() && bind6.isAnyLocalAddress();
         int listen4 = -1;
         int listen6 = -1;
         int port = config.listenPort();
-        if (shared) {
+        if (bind4 != null) {
+            listen4 = sockets.open(new InetSocketAddress(bind4, port));
+            port = sockets.localAddress(listen4).getPort();
+        }
+        if (bind6 != null) {
             listen6 = sockets.open(new InetSocketAddress(bind6, port));
-            listen4 = listen6;
             port = sockets.localAddress(listen6).getPort();
-        } else {
-            if (bind4 != null) {
-                listen4 = sockets.open(new InetSocketAddress(bind4, port));
-                port = sockets.localAddress(listen4).getPort();
-            }
-            if (bind6 != null) {
-                listen6 = sockets.open(new InetSocketAddress(bind6, port));
-                port = sockets.localAddress(listen6).getPort();
-            }
         }
         RelayEventLoop loop = new RelayEventLoop(server, sockets, bind4, bind6, listen4, listen6);
         return new RelayDaemon(secret, sockets, loop, port);
