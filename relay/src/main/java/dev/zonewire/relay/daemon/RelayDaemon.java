@@ -2,10 +2,12 @@ package dev.zonewire.relay.daemon;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.zonewire.phoenix.client.PortalChannel;
 import dev.zonewire.relay.RelayServer;
 import dev.zonewire.relay.RelayStats;
 import dev.zonewire.relay.driver.RelayEventLoop;
 import dev.zonewire.relay.driver.UdpSockets;
+import dev.zonewire.relay.portal.PortalLink;
 import dev.zonewire.stun.StampSecret;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -20,17 +22,20 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 /**
- * A running relay: the sans-IO server, its UDP event loop on one thread, and the HTTP endpoints
- * for /healthz and /metrics. {@link #requestStop()} once drains (no new allocations, existing
- * ones keep relaying until they end), twice stops at once. The portal link, when there is one,
- * reads {@link #stampSecret()} for its join and reports heartbeats to {@link #health()}.
+ * A running relay: the sans-IO server, its UDP event loop on one thread, the HTTP endpoints for
+ * /healthz and /metrics, and, unless it runs standalone, the portal link. {@link #requestStop()}
+ * once leaves the portal and drains (no new allocations, existing ones keep relaying until they
+ * end), twice stops at once. A fatal portal error stops the relay at once; {@link #failure()}
+ * then says why.
  */
 public final class RelayDaemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RelayDaemon.class);
@@ -42,7 +47,9 @@ public final class RelayDaemon implements AutoCloseable {
     private final int listenPort;
     private final RelayHealth health;
     private final List<HttpServer> httpServers = new ArrayList<>();
+    private volatile PortalChannel portal;
     private int stopRequests;
+    private volatile String failure;
 
     private RelayDaemon(StampSecret stampSecret, UdpSockets sockets, RelayEventLoop loop, int listenPort) {
         this.stampSecret = stampSecret;
@@ -55,18 +62,25 @@ public final class RelayDaemon implements AutoCloseable {
 
     public static RelayDaemon start(RelayConfig config) throws IOException {
         RandomGenerator random = config.rngSeed() == null ? new SecureRandom() : new Random(config.rngSeed());
-        StampSecret secret = stampSecret(config, random);
+        StampSecret secret = StampSecretStore.resolve(config.stampSecret(), config.stateDir(), random);
         RelayServer server = new RelayServer(config.serverConfig(), secret, random);
         UdpSockets sockets = new UdpSockets();
+        RelayDaemon daemon;
         try {
-            RelayDaemon daemon = listen(config, server, sockets, secret);
+            daemon = listen(config, server, sockets, secret);
+        } catch (IOException | RuntimeException e) {
+            sockets.close();
+            throw e;
+        }
+        try {
             daemon.serveHttp(config);
             daemon.thread.start();
             log.info("Relay listening on port {} (IPv4 {}, IPv6 {}), allocations on {}-{}", daemon.listenPort,
                     config.publicIp4(), config.publicIp6(), config.lowestPort(), config.highestPort());
+            daemon.connectPortal(config);
             return daemon;
         } catch (IOException | RuntimeException e) {
-            sockets.close();
+            daemon.close();
             throw e;
         }
     }
@@ -94,14 +108,24 @@ public final class RelayDaemon implements AutoCloseable {
         return httpServers.isEmpty() ? null : httpServers.getFirst().getAddress();
     }
 
-    /** First call: graceful drain. Second call: stop now. */
+    /** First call: leave the portal and drain. Second call: stop now. */
     public synchronized void requestStop() {
         stopRequests++;
         if (stopRequests == 1) {
+            if (portal != null) {
+                // Closing waits for the portal's close handshake; the caller (a signal handler) should not.
+                PortalChannel leaving = portal;
+                Thread.ofVirtual().name("zw-relay-portal-close").start(leaving::close);
+            }
             loop.requestDrain();
         } else {
             loop.requestStop();
         }
+    }
+
+    /** Why the relay stopped on its own (the portal link failed), if it did. */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
     }
 
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
@@ -112,14 +136,20 @@ public final class RelayDaemon implements AutoCloseable {
         return thread.isAlive();
     }
 
-    /** Stops at once and releases sockets and HTTP servers. */
+    /** Stops at once and releases the portal link, sockets and HTTP servers. */
     @Override
     public void close() {
+        synchronized (this) {
+            stopRequests = 2;
+        }
         loop.requestStop();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (portal != null) {
+            portal.close();
         }
         httpServers.forEach(server -> server.stop(0));
         sockets.close();
@@ -136,14 +166,27 @@ public final class RelayDaemon implements AutoCloseable {
         }
     }
 
-    private static StampSecret stampSecret(RelayConfig config, RandomGenerator random) throws IOException {
-        if (config.stampSecret() != null) {
-            return StampSecret.of(config.stampSecret());
+    private void connectPortal(RelayConfig config) {
+        if (config.portal() == null) {
+            log.warn("No portal token: running standalone, credentials come from the stamp secret alone");
+            return;
         }
-        if (config.stateDir() != null) {
-            return StampSecretStore.loadOrCreate(config.stateDir(), random);
+        PortalLink link = new PortalLink(health::heartbeatSent, InstantSource.system(), this::fail);
+        portal = PortalChannel.start(PortalLink.channelConfig(config.portal(), stampSecret),
+                PortalLink.loginUrl(config.portal(), config.publicIp4(), config.publicIp6(), listenPort), link);
+    }
+
+    /** The portal link failed for good: the relay stops, as the reference's process exits. */
+    private void fail(String reason) {
+        synchronized (this) {
+            if (stopRequests > 0) {
+                return; // leaving the portal was asked for
+            }
+            stopRequests = 2;
         }
-        return StampSecret.generate(random);
+        failure = reason;
+        log.error(reason);
+        loop.requestStop();
     }
 
     private static RelayDaemon listen(RelayConfig config, RelayServer server, UdpSockets sockets, StampSecret secret)

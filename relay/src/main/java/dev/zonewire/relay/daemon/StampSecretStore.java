@@ -25,6 +25,20 @@ public final class StampSecretStore {
     private StampSecretStore() {
     }
 
+    /**
+     * The relay's stamp secret: {@code given} if there is one, else the one kept in
+     * {@code stateDir} (made there on first use), else a new one that lives in memory only.
+     */
+    public static StampSecret resolve(Secret given, Path stateDir, RandomGenerator random) throws IOException {
+        if (given != null) {
+            return StampSecret.of(given);
+        }
+        if (stateDir != null) {
+            return loadOrCreate(stateDir, random);
+        }
+        return StampSecret.generate(random);
+    }
+
     public static StampSecret loadOrCreate(Path stateDir, RandomGenerator random) throws IOException {
         Path file = stateDir.resolve(FILE_NAME);
         if (Files.exists(file)) {
