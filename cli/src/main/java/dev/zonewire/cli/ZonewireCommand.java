@@ -2,6 +2,7 @@ package dev.zonewire.cli;
 
 import dev.zonewire.cli.logging.Logging;
 import dev.zonewire.cli.logging.LoggingOptions;
+import dev.zonewire.cli.relay.RelayCommand;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Spec;
         scope = ScopeType.INHERIT,
         versionProvider = VersionCommand.Provider.class,
         description = "Zero-trust network access: client, gateway, relay and portal.",
-        subcommands = {VersionCommand.class})
+        subcommands = {VersionCommand.class, RelayCommand.class})
 public final class ZonewireCommand implements Runnable {
 
     @Mixin

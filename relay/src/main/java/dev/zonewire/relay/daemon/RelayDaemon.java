@@ -79,7 +79,7 @@ public final class RelayDaemon implements AutoCloseable {
                     config.publicIp4(), config.publicIp6(), config.lowestPort(), config.highestPort());
             daemon.connectPortal(config);
             return daemon;
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
             daemon.close();
             throw e;
         }
@@ -126,6 +126,11 @@ public final class RelayDaemon implements AutoCloseable {
     /** Why the relay stopped on its own (the portal link failed), if it did. */
     public Optional<String> failure() {
         return Optional.ofNullable(failure);
+    }
+
+    /** Waits until the relay has drained, been stopped or failed. */
+    public void awaitTermination() throws InterruptedException {
+        thread.join();
     }
 
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
