@@ -24,9 +24,10 @@ import picocli.CommandLine.Spec;
 /**
  * {@code zonewire relay}: the STUN/TURN relay (docs/relay.md). With a token it joins the portal,
  * which hands its credentials to clients and gateways; without one it runs standalone, and
- * {@code zonewire relay credentials} makes credentials from the same stamp secret. Exit code 1
- * when the relay failed (the portal refused it, or an outage outlasted the give-up window), 2
- * for a usage error.
+ * {@code zonewire relay credentials} makes credentials from the same stamp secret. The first
+ * SIGTERM or SIGINT leaves the portal and drains (no new allocations, existing ones relay until
+ * they end), the second stops at once. Exit code 0 after a requested stop, 1 when the relay
+ * failed (the portal refused it, or an outage outlasted the give-up window), 2 for a usage error.
  */
 @Command(
         name = "relay",
@@ -111,6 +112,7 @@ public final class RelayCommand implements Callable<Integer> {
         RelayConfig config = config();
         RelayDaemon relay = RelayDaemon.start(config);
         try {
+            TerminationSignals.onEach(relay::requestStop);
             relay.awaitTermination();
         } finally {
             relay.close();

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
 
 /**
  * {@code java -jar target/zonewire.jar ...} as a child process, its stdout and stderr in files,
- * always stopped by its own pid.
+ * signalled and always stopped by its own pid.
  */
 final class ZonewireProcess implements AutoCloseable {
     private static final Path JAR = Path.of("target", "zonewire.jar");
@@ -55,9 +55,18 @@ final class ZonewireProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** Sends SIGTERM or SIGINT ({@code "TERM"}, {@code "INT"}) with kill(1). */
+    void signal(String name) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor()).isZero();
+    }
+
     /** The exit code, or -1 if the process is still running after {@code timeout}. */
     int waitForExit(Duration timeout) throws InterruptedException {
         return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
     }
 
     /** Waits for a line of stderr (where the logs go) matching {@code regex}; returns the first group. */
