@@ -219,12 +219,12 @@ public final class RelayDaemon implements AutoCloseable {
         }
         PrometheusRegistry registry = new PrometheusRegistry();
         RelayMetrics.register(registry, loop::stats);
-        HttpServer healthServer = HttpServer.create(config.healthAddress(), 16);
+        HttpServer healthServer = httpServer(config.healthAddress(), "/healthz");
         healthServer.createContext("/healthz", this::answerHealth);
         httpServers.add(healthServer);
         HttpServer metricsServer = healthServer;
         if (config.metricsAddress() != null && !config.metricsAddress().equals(config.healthAddress())) {
-            metricsServer = HttpServer.create(config.metricsAddress(), 16);
+            metricsServer = httpServer(config.metricsAddress(), "/metrics");
             httpServers.add(metricsServer);
         }
         metricsServer.createContext("/metrics", new MetricsHandler(registry));
@@ -232,6 +232,16 @@ public final class RelayDaemon implements AutoCloseable {
             server.setExecutor(null);
             server.start();
         });
+    }
+
+    /** An HTTP server on {@code address}; a failure names the address, which the JDK's message does not. */
+    private static HttpServer httpServer(InetSocketAddress address, String path) throws IOException {
+        try {
+            return HttpServer.create(address, 16);
+        } catch (IOException e) {
+            throw new IOException("cannot serve " + path + " on " + address.getAddress().getHostAddress() + ":"
+                    + address.getPort() + ": " + e.getMessage(), e);
+        }
     }
 
     private void answerHealth(HttpExchange exchange) throws IOException {
