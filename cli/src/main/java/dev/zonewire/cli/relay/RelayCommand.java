@@ -5,6 +5,7 @@ import dev.zonewire.cli.VersionCommand;
 import dev.zonewire.common.Secret;
 import dev.zonewire.relay.daemon.RelayConfig;
 import dev.zonewire.relay.daemon.RelayDaemon;
+import dev.zonewire.relay.portal.PortalLink;
 import dev.zonewire.relay.portal.PortalSettings;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -147,11 +148,15 @@ public final class RelayCommand implements Callable<Integer> {
         if (token != null && tokenFile != null) {
             throw usage("give --token or --token-file, not both");
         }
-        Secret portalToken = tokenFile != null ? StampSecretOptions.readSecretFile(tokenFile, "token") : token;
+        Secret portalToken = tokenFile != null ? SecretConverter.fromFile(tokenFile, "token") : token;
         if (portalToken == null) {
             return null;
         }
-        return PortalSettings.of(apiUrl, portalToken, Optional.ofNullable(name), VersionCommand.zonewireVersion());
+        PortalSettings settings = PortalSettings.of(apiUrl, portalToken, Optional.ofNullable(name),
+                VersionCommand.zonewireVersion());
+        // Built once now so that a URL the portal link cannot use is a usage error, not a failure after start.
+        PortalLink.loginUrl(settings, publicIp4, publicIp6, RelayConfig.DEFAULT_LISTEN_PORT);
+        return settings;
     }
 
     private ParameterException usage(String message) {

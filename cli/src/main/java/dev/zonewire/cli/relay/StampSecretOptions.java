@@ -1,8 +1,6 @@
 package dev.zonewire.cli.relay;
 
 import dev.zonewire.common.Secret;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,7 +45,7 @@ public final class StampSecretOptions {
         if (secretFile == null) {
             return secret;
         }
-        return readSecretFile(secretFile, "stamp secret");
+        return SecretConverter.fromFile(secretFile, "stamp secret");
     }
 
     Path stateDir() {
@@ -56,18 +54,5 @@ public final class StampSecretOptions {
 
     boolean isAnyGiven() {
         return secret != null || secretFile != null || stateDir != null;
-    }
-
-    /** A secret from a file, stripped of surrounding whitespace; the error names the file, never its content. */
-    static Secret readSecretFile(Path file, String what) {
-        try {
-            String text = Files.readString(file).strip();
-            if (text.isEmpty()) {
-                throw new IllegalArgumentException("the " + what + " file " + file + " is empty");
-            }
-            return Secret.of(text);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read the " + what + " file " + file + ": " + e.getMessage(), e);
-        }
     }
 }

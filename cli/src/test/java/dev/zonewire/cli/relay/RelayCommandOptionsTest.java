@@ -82,6 +82,15 @@ class RelayCommandOptionsTest {
     }
 
     @Test
+    void aPortalUrlOfAnotherSchemeIsAUsageError() {
+        Result result = run(Map.of("PUBLIC_IP4_ADDR", "203.0.113.7", "FIREZONE_TOKEN", "t"), "relay",
+                "--api-url", "ftp://portal.example.test");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).startsWith("the portal URL must use http, https, ws or wss, got 'ftp'");
+    }
+
+    @Test
     void aTokenAndATokenFileTogetherAreAUsageErrorThatDoesNotRepeatTheToken(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("token"), "from-the-file");
 

@@ -4,13 +4,11 @@ import dev.zonewire.common.Secret;
 import dev.zonewire.platform.linux.DatagramBatch;
 import dev.zonewire.platform.linux.UdpPoller;
 import dev.zonewire.platform.linux.UdpSocket;
-import dev.zonewire.platform.linux.UdpSocketOptions;
-import dev.zonewire.relay.peers.BlockingTurnClient;
+import dev.zonewire.relay.peers.RelayedChannel;
 import dev.zonewire.stun.ChannelData;
 
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,28 +19,26 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The benchmark's load: a number of TURN allocations on one relay, each with channel 0x4000
- * bound to a peer socket of its own. One thread sends {@code burst} datagrams per client per
- * {@code sendmmsg}, round-robin over the clients (or, the other way, over the peers), as fast as
- * the kernel takes them; another thread counts what arrives at the far end. Batched sending lets
+ * bound to a peer socket of its own ({@link RelayedChannel}). One thread sends {@code burst}
+ * datagrams per client per {@code sendmmsg}, round-robin over the clients (or, the other way,
+ * over the peers), as fast as the kernel takes them; another thread counts what arrives at the
+ * far end. Batched sending lets
  * one generator thread offer more datagrams than either relay can relay, which the benchmark
  * shows as drops at the relay's full socket buffer. Datagrams leave one by one (no GSO), so both
  * relays receive exactly the same thing.
  */
 final class LoadGenerator implements AutoCloseable {
     static final int PAYLOAD = 100;
-    private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
 
-    private final List<UdpSocket> clients;
-    private final List<UdpSocket> peers;
+    private final List<RelayedChannel> channels;
     private final DatagramBatch[] toPeer;
     private final DatagramBatch[] toClient;
     private final AtomicLong received = new AtomicLong();
     private volatile boolean counting;
     private Thread counter;
 
-    private LoadGenerator(List<UdpSocket> clients, List<UdpSocket> peers, DatagramBatch[] toPeer, DatagramBatch[] toClient) {
-        this.clients = clients;
-        this.peers = peers;
+    private LoadGenerator(List<RelayedChannel> channels, DatagramBatch[] toPeer, DatagramBatch[] toClient) {
+        this.channels = channels;
         this.toPeer = toPeer;
         this.toClient = toClient;
     }
@@ -50,32 +46,21 @@ final class LoadGenerator implements AutoCloseable {
     /** Makes {@code count} allocations with a channel each on the relay at {@code server}. */
     static LoadGenerator connect(InetSocketAddress server, String username, Secret password, int count, int burst)
             throws IOException {
-        List<UdpSocket> clients = new ArrayList<>();
-        List<UdpSocket> peers = new ArrayList<>();
+        List<RelayedChannel> channels = new ArrayList<>();
         DatagramBatch[] toPeer = new DatagramBatch[count];
         DatagramBatch[] toClient = new DatagramBatch[count];
         for (int i = 0; i < count; i++) {
-            UdpSocket peer = open(new InetSocketAddress(LOOPBACK, 0));
-            peers.add(peer);
-            InetSocketAddress local;
-            InetSocketAddress relayed;
-            try (BlockingTurnClient client = new BlockingTurnClient(new InetSocketAddress(LOOPBACK, 0), server, username, password)) {
-                var allocated = client.allocate();
-                require(BlockingTurnClient.isSuccess(allocated), "allocate on " + server);
-                require(BlockingTurnClient.isSuccess(client.bindChannel(0x4000, peer.localAddress())), "channel bind on " + server);
-                relayed = BlockingTurnClient.relayedAddresses(allocated).getFirst();
-                local = client.localAddress();
-            }
-            clients.add(open(local));
-            toPeer[i] = batch(burst, ChannelData.encode(0x4000, new byte[PAYLOAD], false), server);
-            toClient[i] = batch(burst, new byte[PAYLOAD], relayed);
+            RelayedChannel channel = RelayedChannel.open(server, username, password, 0x4000);
+            channels.add(channel);
+            toPeer[i] = batch(burst, ChannelData.encode(channel.number(), new byte[PAYLOAD], false), server);
+            toClient[i] = batch(burst, new byte[PAYLOAD], channel.relayed());
         }
-        return new LoadGenerator(clients, peers, toPeer, toClient);
+        return new LoadGenerator(channels, toPeer, toClient);
     }
 
     /** Starts counting datagrams that reach the peers ({@code toPeer}) or the clients. */
     void startCounting(boolean toPeer) throws IOException {
-        List<UdpSocket> receivers = toPeer ? peers : clients;
+        List<UdpSocket> receivers = channels.stream().map(toPeer ? RelayedChannel::peer : RelayedChannel::client).toList();
         UdpPoller poller = UdpPoller.open(receivers.size());
         for (int i = 0; i < receivers.size(); i++) {
             poller.register(receivers.get(i), i);
@@ -95,7 +80,7 @@ final class LoadGenerator implements AutoCloseable {
 
     /** Sends for {@code duration} and returns how many datagrams the kernel took. */
     long send(boolean toPeer, Duration duration) throws IOException {
-        List<UdpSocket> senders = toPeer ? clients : peers;
+        List<UdpSocket> senders = channels.stream().map(toPeer ? RelayedChannel::client : RelayedChannel::peer).toList();
         DatagramBatch[] batches = toPeer ? this.toPeer : toClient;
         long sent = 0;
         long end = System.nanoTime() + duration.toNanos();
@@ -129,8 +114,7 @@ final class LoadGenerator implements AutoCloseable {
 
     @Override
     public void close() {
-        clients.forEach(UdpSocket::close);
-        peers.forEach(UdpSocket::close);
+        channels.forEach(RelayedChannel::close);
         for (int i = 0; i < toPeer.length; i++) {
             toPeer[i].close();
             toClient[i].close();
@@ -153,10 +137,6 @@ final class LoadGenerator implements AutoCloseable {
         }
     }
 
-    private static UdpSocket open(InetSocketAddress local) throws IOException {
-        return UdpSocket.open(UdpSocketOptions.bind(local).withBufferSizes(8 << 20, 8 << 20).withPolled(true));
-    }
-
     private static DatagramBatch batch(int burst, byte[] datagram, InetSocketAddress destination) {
         DatagramBatch batch = DatagramBatch.allocate(burst, datagram.length);
         for (int i = 0; i < burst; i++) {
@@ -168,9 +148,4 @@ final class LoadGenerator implements AutoCloseable {
         return batch;
     }
 
-    private static void require(boolean condition, String what) {
-        if (!condition) {
-            throw new IllegalStateException(what + " failed");
-        }
-    }
 }

@@ -2,6 +2,7 @@ package dev.zonewire.relay.driver;
 
 import dev.zonewire.relay.daemon.RelayConfig;
 import dev.zonewire.relay.daemon.RelayDaemon;
+import dev.zonewire.relay.peers.RelayedChannel;
 import dev.zonewire.stun.ChannelData;
 
 import java.lang.management.ManagementFactory;

@@ -1,10 +1,10 @@
-package dev.zonewire.relay.driver;
+package dev.zonewire.relay.peers;
 
+import dev.zonewire.common.Secret;
 import dev.zonewire.platform.linux.DatagramBatch;
 import dev.zonewire.platform.linux.UdpSocket;
 import dev.zonewire.platform.linux.UdpSocketOptions;
 import dev.zonewire.relay.daemon.RelayDaemon;
-import dev.zonewire.relay.peers.BlockingTurnClient;
 import dev.zonewire.stun.AddressFamily;
 import dev.zonewire.stun.RelayCredentials;
 import dev.zonewire.stun.StunAttribute;
@@ -21,28 +21,39 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * An allocation on a running relay with channel {@code number} bound to a peer, seen from two
- * batching sockets: the client's (bound to the address the allocation belongs to) and the peer's.
+ * An allocation with channel {@code number} bound to a peer, seen from two batching sockets: the
+ * client's (bound to the address the allocation belongs to) and the peer's. Made with a
+ * {@link BlockingTurnClient}, whose socket then makes way for the batching one.
  */
-record RelayedChannel(UdpSocket client, UdpSocket peer, InetSocketAddress server, InetSocketAddress relayed, int number)
-        implements AutoCloseable {
+public record RelayedChannel(UdpSocket client, UdpSocket peer, InetSocketAddress server, InetSocketAddress relayed,
+                             int number) implements AutoCloseable {
 
-    static RelayedChannel open(RelayDaemon relay, InetAddress loopback, int number) throws IOException {
-        InetSocketAddress server = new InetSocketAddress(loopback, relay.listenPort());
-        UdpSocket peer = UdpSocket.open(options(new InetSocketAddress(loopback, 0)));
+    /** On our relay, with credentials from its stamp secret. */
+    public static RelayedChannel open(RelayDaemon relay, InetAddress loopback, int number) throws IOException {
         RelayCredentials.Issued credentials = RelayCredentials.issue(relay.stampSecret(),
                 Instant.now().plus(Duration.ofHours(1)), new Random());
+        return open(new InetSocketAddress(loopback, relay.listenPort()), credentials.username().toString(),
+                credentials.password(), number);
+    }
+
+    /** On any TURN server, with a peer on the server's loopback address. */
+    public static RelayedChannel open(InetSocketAddress server, String username, Secret password, int number)
+            throws IOException {
+        InetAddress loopback = server.getAddress();
+        UdpSocket peer = UdpSocket.open(options(new InetSocketAddress(loopback, 0)));
         InetSocketAddress local;
         InetSocketAddress relayed;
-        try (BlockingTurnClient turn = new BlockingTurnClient(new InetSocketAddress(loopback, 0), server,
-                credentials.username().toString(), credentials.password())) {
+        try (BlockingTurnClient turn = new BlockingTurnClient(new InetSocketAddress(loopback, 0), server, username, password)) {
             StunAttribute[] family = loopback instanceof Inet6Address
                     ? new StunAttribute[]{new StunAttribute.RequestedAddressFamily(AddressFamily.IPV6)}
                     : new StunAttribute[0];
             StunMessage allocated = turn.allocate(family);
+            if (!BlockingTurnClient.isSuccess(allocated)) {
+                throw new IllegalStateException("allocate on " + server + " failed with " + BlockingTurnClient.errorCode(allocated));
+            }
             relayed = BlockingTurnClient.relayedAddresses(allocated).getFirst();
             if (!BlockingTurnClient.isSuccess(turn.bindChannel(number, peer.localAddress()))) {
-                throw new IllegalStateException("channel bind failed");
+                throw new IllegalStateException("channel bind on " + server + " failed");
             }
             local = turn.localAddress();
         }
@@ -50,7 +61,7 @@ record RelayedChannel(UdpSocket client, UdpSocket peer, InetSocketAddress server
     }
 
     /** Sends each datagram from {@code from} to {@code to}, in bursts of up to 64 per system call. */
-    static void sendAll(UdpSocket from, InetSocketAddress to, List<byte[]> datagrams) throws IOException {
+    public static void sendAll(UdpSocket from, InetSocketAddress to, List<byte[]> datagrams) throws IOException {
         try (DatagramBatch batch = DatagramBatch.allocate(64, 2048)) {
             for (int start = 0; start < datagrams.size(); start += 64) {
                 int count = Math.min(64, datagrams.size() - start);
@@ -68,7 +79,7 @@ record RelayedChannel(UdpSocket client, UdpSocket peer, InetSocketAddress server
     }
 
     /** Receives {@code count} datagrams, or fewer if none comes for two seconds. */
-    static List<byte[]> receive(UdpSocket socket, int count) throws IOException {
+    public static List<byte[]> receive(UdpSocket socket, int count) throws IOException {
         List<byte[]> received = new ArrayList<>();
         try (DatagramBatch batch = DatagramBatch.allocate(64, 2048)) {
             while (received.size() < count) {
@@ -93,6 +104,6 @@ record RelayedChannel(UdpSocket client, UdpSocket peer, InetSocketAddress server
     }
 
     private static UdpSocketOptions options(InetSocketAddress local) {
-        return UdpSocketOptions.bind(local).withBufferSizes(4 << 20, 4 << 20);
+        return UdpSocketOptions.bind(local).withBufferSizes(8 << 20, 8 << 20);
     }
 }
