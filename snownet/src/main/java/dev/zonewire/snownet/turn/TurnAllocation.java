@@ -555,7 +555,12 @@ public final class TurnAllocation {
         send(new Request(bind, activeServer, now, channel.number, channel.peer, 0, null), now);
     }
 
-    /** Signs (with a fresh transaction id each time) and queues a request. */
+    /**
+     * Signs (with a fresh transaction id each time) and queues a request. Until the relay gave us a
+     * nonce a request goes without credentials: RFC 8489 section 9.2.4 has a server answer a
+     * request with MESSAGE-INTEGRITY but no NONCE with 400, and standard servers such as coturn do
+     * (the reference signs its first ALLOCATE anyway; Firezone's relay answers both with 401).
+     */
     private void send(Request request, long now) {
         StunMessage message = request.message();
         byte[] bytes;
@@ -567,15 +572,17 @@ public final class TurnAllocation {
                     .transactionId(TransactionId.random(random))
                     .remove(StunAttribute.Username.class)
                     .remove(StunAttribute.Realm.class)
-                    .remove(StunAttribute.Nonce.class)
-                    .add(new StunAttribute.Username(credentials.username()))
-                    .add(new StunAttribute.Realm(credentials.realm()));
-            if (nonce != null) {
-                signed.add(new StunAttribute.Nonce(nonce));
+                    .remove(StunAttribute.Nonce.class);
+            if (nonce == null) {
+                message = signed.build();
+                bytes = StunEncoder.encode(message);
+            } else {
                 usedNonce = nonce;
+                message = signed.add(new StunAttribute.Username(credentials.username()))
+                        .add(new StunAttribute.Realm(credentials.realm()))
+                        .add(new StunAttribute.Nonce(nonce)).build();
+                bytes = StunEncoder.encode(message, MessageProtection.integrity(key));
             }
-            message = signed.build();
-            bytes = StunEncoder.encode(message, MessageProtection.integrity(key));
         }
         Request sent = request.sentAs(message, usedNonce);
         inFlight.put(message.transactionId(), sent);
