@@ -549,7 +549,7 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
                 if (allocation == null || !allocation.wrapChannelData(relayed.remote(), packet, now)) {
                     yield refused(DropReason.NO_PATH);
                 }
-                yield relayed.sendVia(allocation.activeServer().orElseThrow());
+                yield relayed.sendVia(allocation.activeServerAddress());
             }
         };
     }
@@ -1082,7 +1082,7 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
                 if (framed == null) {
                     count(DropReason.NO_PATH);
                 } else {
-                    queue(new Transmit(null, allocation.activeServer().orElseThrow(), framed));
+                    queue(new Transmit(null, allocation.activeServerAddress(), framed));
                 }
             }
         }

@@ -122,6 +122,11 @@ public final class TurnAllocation {
         return Optional.ofNullable(activeServer);
     }
 
+    /** {@link #activeServer()} without the Optional, for the packet path; null when there is none. */
+    public InetSocketAddress activeServerAddress() {
+        return activeServer;
+    }
+
     public Optional<Candidate> serverReflexive(boolean ipv4) {
         return Optional.ofNullable(ipv4 ? serverReflexive4 : serverReflexive6);
     }
