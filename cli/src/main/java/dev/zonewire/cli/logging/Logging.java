@@ -1,5 +1,6 @@
 package dev.zonewire.cli.logging;
 
+import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.LoggerContext;
 import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
@@ -24,6 +25,12 @@ import org.slf4j.LoggerFactory;
  * <component>.1.log} ... {@code <component>.<maxFiles-1>.log}, the oldest pruned.
  */
 public final class Logging {
+    /**
+     * Jetty's debug logs print request URLs, and a portal URL carries the component's token, so
+     * a plain {@code --log debug} keeps Jetty at INFO; only a filter naming Jetty lowers it.
+     */
+    private static final String JETTY = "org.eclipse.jetty";
+
     private static final String STDERR_PATTERN = "%d{HH:mm:ss.SSS} %-5level %logger{24} %msg %kvp%n";
 
     private Logging() {}
@@ -34,13 +41,27 @@ public final class Logging {
         context.reset();
         Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
         root.setLevel(settings.filter().defaultLevel());
-        for (Map.Entry<String, ch.qos.logback.classic.Level> entry : settings.filter().loggerLevels().entrySet()) {
+        for (Map.Entry<String, Level> entry : settings.filter().loggerLevels().entrySet()) {
             context.getLogger(entry.getKey()).setLevel(entry.getValue());
+        }
+        boolean jettyNamed = settings.filter().loggerLevels().keySet().stream().anyMatch(Logging::isJettyLogger);
+        if (!jettyNamed && !settings.filter().defaultLevel().isGreaterOrEqual(Level.INFO)) {
+            context.getLogger(JETTY).setLevel(Level.INFO);
         }
         root.addAppender(stderrAppender(context));
         if (settings.logDir() != null) {
             root.addAppender(fileAppender(context, settings, component));
         }
+        boolean jettyLowered = settings.filter().loggerLevels().entrySet().stream()
+                .anyMatch(entry -> isJettyLogger(entry.getKey()) && !entry.getValue().isGreaterOrEqual(Level.INFO));
+        if (jettyLowered) {
+            LoggerFactory.getLogger(Logging.class).warn(
+                    "{} logs below INFO print request URLs, which carry portal tokens: do not share these logs", JETTY);
+        }
+    }
+
+    private static boolean isJettyLogger(String name) {
+        return name.equals(JETTY) || name.startsWith(JETTY + ".");
     }
 
     private static ConsoleAppender<ILoggingEvent> stderrAppender(LoggerContext context) {

@@ -54,6 +54,30 @@ class LoggingTest {
     }
 
     @Test
+    void debugEverywhereStillKeepsJettyAtInfoBecauseItsDebugLogsCarryTokens() throws Exception {
+        Logging.configure(new LogSettings(LogFilter.parse("debug"), logDir, 1 << 20, 3), "client");
+
+        LoggerFactory.getLogger("org.eclipse.jetty.client.HttpRequest").debug("GET /socket?token=abc");
+        LoggerFactory.getLogger("dev.zonewire.client").debug("ours");
+
+        assertThat(readAll(logDir.resolve("client.log")))
+                .extracting(json -> json.get("message").asText())
+                .containsExactly("ours");
+    }
+
+    @Test
+    void namingJettyInTheFilterLowersItWithAWarning() throws Exception {
+        Logging.configure(new LogSettings(LogFilter.parse("info,org.eclipse.jetty.client=debug"), logDir, 1 << 20, 3), "client");
+
+        LoggerFactory.getLogger("org.eclipse.jetty.client.HttpRequest").debug("jetty detail");
+
+        assertThat(readAll(logDir.resolve("client.log")))
+                .extracting(json -> json.get("message").asText())
+                .anyMatch(message -> message.contains("carry portal tokens"))
+                .contains("jetty detail");
+    }
+
+    @Test
     void filesRotateBySizeAndOnlyTheNewestAreKept() throws Exception {
         Logging.configure(new LogSettings(LogFilter.parse("info"), logDir, 2048, 3), "gateway");
         Logger log = LoggerFactory.getLogger("dev.zonewire.gateway");
