@@ -83,7 +83,6 @@ public final class TurnAllocation {
 
     private FreeReason failure;
     private boolean releasing;
-    private boolean everAnswered;
     private boolean unresponsive;
 
     private final ArrayDeque<TurnTransmit> transmits = new ArrayDeque<>();
@@ -284,7 +283,6 @@ public final class TurnAllocation {
                 return true;
             }
             inFlight.remove(message.transactionId());
-            everAnswered = true;
             unresponsive = false;
             onSuccess(request, message, from, local, now);
         } else {
@@ -375,7 +373,6 @@ public final class TurnAllocation {
             return;
         }
         inFlight.remove(response.transactionId());
-        everAnswered = true;
         unresponsive = false;
         switch (code) {
             case StunErrorCode.UNAUTHORIZED, StunErrorCode.STALE_NONCE -> onChallenge(request, response, code, now);
@@ -752,11 +749,6 @@ public final class TurnAllocation {
         if (events.size() < MAX_QUEUED) {
             events.add(event);
         }
-    }
-
-    /** Whether the relay ever answered anything; for diagnostics. */
-    public boolean everAnswered() {
-        return everAnswered;
     }
 
     /**
