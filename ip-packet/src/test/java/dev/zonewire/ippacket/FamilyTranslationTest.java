@@ -191,6 +191,16 @@ class FamilyTranslationTest {
     }
 
     @Test
+    void anErrorQuotingAProtocolThatMeansSomethingElseInIpv6IsNotTranslated() {
+        byte[] quotedIcmpv6InIpv4 = udp4(100);
+        quotedIcmpv6InIpv4[9] = (byte) 58;
+        IpPacket packet = ipv4ErrorAbout(quotedIcmpv6InIpv4, 100, Icmpv4Message.PORT_UNREACHABLE, 0);
+
+        assertThat(FamilyTranslator.toIpv6(packet, RESOURCE_V6, CLIENT_V6)).isEqualTo(PacketStatus.UNTRANSLATABLE_QUOTED_PACKET);
+        assertThat(packet.isIpv4()).isTrue();
+    }
+
+    @Test
     void aLargeIpv4ErrorIsCutSoTheIcmpv6ErrorFitsTheMinimumMtu() {
         IpPacket packet = ipv4ErrorAbout(udp4(1250), 1250, Icmpv4Message.PORT_UNREACHABLE, 0);
         assertThat(packet.length()).isEqualTo(20 + 8 + 1250);

@@ -1,5 +1,6 @@
 package dev.zonewire.wireguard;
 
+import java.util.Arrays;
 import org.bouncycastle.crypto.digests.Blake2sDigest;
 import org.bouncycastle.crypto.macs.HMac;
 import org.bouncycastle.crypto.params.KeyParameter;
@@ -65,7 +66,7 @@ final class Blake2s {
             previous = hmac(pseudoRandomKey, previous, new byte[] {(byte) i});
             outputs[i - 1] = previous;
         }
-        java.util.Arrays.fill(pseudoRandomKey, (byte) 0);
+        Arrays.fill(pseudoRandomKey, (byte) 0);
         return outputs;
     }
 

@@ -1,11 +1,7 @@
 package dev.zonewire.wireguard;
 
 import java.security.GeneralSecurityException;
-import java.security.InvalidAlgorithmParameterException;
-import java.security.InvalidKeyException;
-import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
-import javax.crypto.ShortBufferException;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -62,17 +58,16 @@ final class ChaCha20Poly1305 {
                 cipher.updateAAD(associatedData);
             }
             return cipher.doFinal(in, inOffset, length, out, outOffset);
-        } catch (InvalidKeyException | InvalidAlgorithmParameterException | ShortBufferException e) {
-            throw new IllegalStateException("ChaCha20-Poly1305 refused a seal: " + e.getMessage(), e);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("ChaCha20-Poly1305 failed to seal", e);
+            // Only a bug can get here: a reused nonce, or an output buffer that is too small.
+            throw new IllegalStateException("ChaCha20-Poly1305 refused to seal", e);
         }
     }
 
     /**
      * Decrypts and authenticates {@code in[inOffset, inOffset+length)} (ciphertext ‖ tag) to
      * {@code out[outOffset…)}, which may be the same bytes. Returns the plaintext length, or -1
-     * when the tag does not match, in which case nothing was written.
+     * when the tag does not match (or the JDK refuses the input), in which case nothing was written.
      */
     int open(long counter, byte[] associatedData, byte[] in, int inOffset, int length, byte[] out, int outOffset) {
         if (length < TAG_LENGTH) {
@@ -84,10 +79,8 @@ final class ChaCha20Poly1305 {
                 cipher.updateAAD(associatedData);
             }
             return cipher.doFinal(in, inOffset, length, out, outOffset);
-        } catch (AEADBadTagException forged) {
+        } catch (GeneralSecurityException forgedOrRefused) {
             return -1;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("ChaCha20-Poly1305 failed to open", e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.zonewire.wireguard;
 
 import java.net.InetSocketAddress;
+import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
 /**
@@ -50,7 +51,7 @@ final class CookieChecker {
         byte[] nonce = new byte[XChaCha20Poly1305.NONCE_LENGTH];
         random.nextBytes(nonce);
         int mac1 = Messages.mac1Offset(length);
-        byte[] associatedData = java.util.Arrays.copyOfRange(message, mac1, mac1 + Blake2s.MAC_LENGTH);
+        byte[] associatedData = Arrays.copyOfRange(message, mac1, mac1 + Blake2s.MAC_LENGTH);
         byte[] sealedCookie = XChaCha20Poly1305.seal(cookieEncryptionKey, nonce, cookieFor(source), associatedData);
 
         byte[] reply = new byte[Messages.COOKIE_REPLY_LENGTH];
@@ -65,7 +66,7 @@ final class CookieChecker {
     /** Cookie = MAC(secret, source address ‖ source port). */
     private byte[] cookieFor(InetSocketAddress source) {
         byte[] address = source.getAddress().getAddress();
-        byte[] addressAndPort = java.util.Arrays.copyOf(address, address.length + 2);
+        byte[] addressAndPort = Arrays.copyOf(address, address.length + 2);
         addressAndPort[address.length] = (byte) (source.getPort() >>> 8);
         addressAndPort[address.length + 1] = (byte) source.getPort();
         byte[] cookie = new byte[Blake2s.MAC_LENGTH];

@@ -1,5 +1,7 @@
 package dev.zonewire.wireguard;
 
+import java.util.Arrays;
+
 /**
  * The initiator's side of the cookie mechanism, one per peer: it writes mac1 (keyed with the peer's
  * public key) and, while it holds a fresh cookie from that peer, mac2 into our handshake messages.
@@ -28,7 +30,7 @@ final class CookieGenerator {
         if (hasFreshCookie(now)) {
             Blake2s.mac(cookie, message, 0, mac2, message, mac2);
         } else {
-            java.util.Arrays.fill(message, mac2, mac2 + Blake2s.MAC_LENGTH, (byte) 0);
+            Arrays.fill(message, mac2, mac2 + Blake2s.MAC_LENGTH, (byte) 0);
         }
     }
 
@@ -40,7 +42,7 @@ final class CookieGenerator {
         if (!lastMac1Set) {
             return false;
         }
-        byte[] nonce = java.util.Arrays.copyOfRange(reply, Messages.COOKIE_REPLY_NONCE,
+        byte[] nonce = Arrays.copyOfRange(reply, Messages.COOKIE_REPLY_NONCE,
                 Messages.COOKIE_REPLY_NONCE + XChaCha20Poly1305.NONCE_LENGTH);
         byte[] opened = XChaCha20Poly1305.open(cookieDecryptionKey, nonce, reply, Messages.COOKIE_REPLY_COOKIE,
                 Messages.COOKIE_REPLY_COOKIE_LENGTH, lastMac1);

@@ -1,5 +1,7 @@
 package dev.zonewire.wireguard;
 
+import java.util.Arrays;
+
 /** Our static key pair and what the handshake derives from it once. */
 final class LocalIdentity {
     final PrivateKey privateKey;
@@ -17,6 +19,6 @@ final class LocalIdentity {
     }
 
     void wipe() {
-        java.util.Arrays.fill(scalar, (byte) 0);
+        Arrays.fill(scalar, (byte) 0);
     }
 }

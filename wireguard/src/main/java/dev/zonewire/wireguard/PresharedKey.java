@@ -1,6 +1,7 @@
 package dev.zonewire.wireguard;
 
 import dev.zonewire.common.Secret;
+import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
 /**
@@ -14,7 +15,7 @@ public final class PresharedKey {
 
     private PresharedKey(byte[] key) {
         this.secret = Secret.ofBytes(key);
-        java.util.Arrays.fill(key, (byte) 0);
+        Arrays.fill(key, (byte) 0);
     }
 
     /** A new random key, as {@code wg genpsk} makes; outside tests {@code random} is a SecureRandom. */

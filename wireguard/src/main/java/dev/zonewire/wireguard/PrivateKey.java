@@ -1,6 +1,7 @@
 package dev.zonewire.wireguard;
 
 import dev.zonewire.common.Secret;
+import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
 /** A Curve25519 private key. It is kept in a {@link Secret}, so it never shows in logs. */
@@ -11,7 +12,7 @@ public final class PrivateKey {
     private PrivateKey(byte[] scalar) {
         this.secret = Secret.ofBytes(scalar);
         this.publicKey = PublicKey.fromBytes(X25519.publicKey(scalar));
-        java.util.Arrays.fill(scalar, (byte) 0);
+        Arrays.fill(scalar, (byte) 0);
     }
 
     /**

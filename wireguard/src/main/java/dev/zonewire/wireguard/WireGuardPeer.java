@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -136,7 +137,7 @@ public final class WireGuardPeer {
     int encapsulate(byte[] array, int offset, int length, long now) {
         Keypair keypair = current;
         if (!staged.isEmpty() || keypair == null || !keypair.canSend(now) || endpoint == null) {
-            stage(java.util.Arrays.copyOfRange(array, offset, offset + length));
+            stage(Arrays.copyOfRange(array, offset, offset + length));
             sendStagedPackets(now);
             return -1;
         }
@@ -148,7 +149,7 @@ public final class WireGuardPeer {
 
     private int seal(Keypair keypair, byte[] array, int offset, int length) {
         int padded = paddedLength(length, tunnel.settings().mtu());
-        java.util.Arrays.fill(array, offset + length, offset + padded, (byte) 0);
+        Arrays.fill(array, offset + length, offset + padded, (byte) 0);
         long counter = keypair.sendCounter++;
         int header = offset - Messages.TRANSPORT_HEADER_LENGTH;
         Messages.putInt(array, header, Messages.TYPE_TRANSPORT);
@@ -243,11 +244,11 @@ public final class WireGuardPeer {
         }
         keypair.replayWindow.accept(counter);
 
-        if (keypair == next) {
-            promoteNext(now);
-        }
         if (from != null) {
             endpoint = from;
+        }
+        if (keypair == next) {
+            promoteNext(now);
         }
         rxBytes += length;
         keepKeyFreshReceiving(now);
@@ -388,8 +389,8 @@ public final class WireGuardPeer {
         byte[][] keys = Noise.transportKeys(handshake, weInitiated);
         Keypair keypair = new Keypair(this, keys[0], keys[1], weInitiated, now,
                 handshake.localIndex, handshake.remoteIndex);
-        java.util.Arrays.fill(keys[0], (byte) 0);
-        java.util.Arrays.fill(keys[1], (byte) 0);
+        Arrays.fill(keys[0], (byte) 0);
+        Arrays.fill(keys[1], (byte) 0);
         tunnel.indices().replace(handshake.localIndex, keypair);
         handshake.clear();
 

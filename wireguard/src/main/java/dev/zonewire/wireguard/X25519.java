@@ -2,7 +2,6 @@ package dev.zonewire.wireguard;
 
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
-import java.security.InvalidKeyException;
 import java.security.KeyFactory;
 import java.security.spec.NamedParameterSpec;
 import java.security.spec.XECPrivateKeySpec;
@@ -41,8 +40,8 @@ final class X25519 {
     }
 
     /**
-     * X25519(privateKey, publicKey), or null when the peer's point has small order: the result would
-     * be all zeros and WireGuard must refuse it.
+     * X25519(privateKey, publicKey), or null when the peer's point has small order (the result would
+     * be all zeros, which WireGuard must refuse) or the provider refuses the key for another reason.
      */
     static byte[] sharedSecret(byte[] privateKey, byte[] publicKey) {
         KeyFactory keys = PROVIDER.get().keys();
@@ -51,10 +50,8 @@ final class X25519 {
             agreement.init(keys.generatePrivate(new XECPrivateKeySpec(NamedParameterSpec.X25519, privateKey)));
             agreement.doPhase(keys.generatePublic(new XECPublicKeySpec(NamedParameterSpec.X25519, u(publicKey))), true);
             return agreement.generateSecret();
-        } catch (InvalidKeyException smallOrder) {
+        } catch (GeneralSecurityException smallOrderOrUnusable) {
             return null;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("X25519 failed", e);
         }
     }
 

@@ -29,7 +29,7 @@ class HandshakeRetryTest {
         pair.aliceSends(TestPackets.ipv4(1, 60));
         pair.advance(Duration.ofSeconds(60));
 
-        List<Long> sentAt = pair.sentOfType(Messages.TYPE_INITIATION).stream().map(pair::sentAt).toList();
+        List<Long> sentAt = pair.sentOfType(Messages.TYPE_INITIATION).stream().map(PeerPair.Datagram::sentAt).toList();
         List<Long> gaps = java.util.stream.IntStream.range(1, sentAt.size()).mapToObj(i -> sentAt.get(i) - sentAt.get(i - 1)).toList();
         assertThat(gaps).isNotEmpty().allSatisfy(gap -> assertThat(gap)
                 .isBetween(Protocol.REKEY_TIMEOUT.toNanos(), Protocol.REKEY_TIMEOUT.plus(Protocol.REKEY_TIMEOUT_JITTER_MAX).toNanos()));
@@ -45,7 +45,7 @@ class HandshakeRetryTest {
         pair.aliceSends(TestPackets.ipv4(2, 60));
         pair.advance(Duration.ofMinutes(5));
 
-        List<Long> sentAt = pair.sentOfType(Messages.TYPE_INITIATION).stream().map(pair::sentAt).toList();
+        List<Long> sentAt = pair.sentOfType(Messages.TYPE_INITIATION).stream().map(PeerPair.Datagram::sentAt).toList();
         assertThat(sentAt.getLast() - sentAt.getFirst()).isLessThan(Protocol.REKEY_ATTEMPT_TIME.toNanos());
         assertThat(sentAt.getLast() - sentAt.getFirst())
                 .isGreaterThan(Protocol.REKEY_ATTEMPT_TIME.minus(Protocol.REKEY_TIMEOUT).minus(Protocol.REKEY_TIMEOUT_JITTER_MAX).toNanos());

@@ -185,10 +185,6 @@ final class PeerPair {
         advanceTo(now + duration.toNanos());
     }
 
-    long elapsed() {
-        return now - START;
-    }
-
     private void collectOutput() {
         drain(alice, ALICE_ADDRESS, aliceEvents);
         drain(bob, BOB_ADDRESS, bobEvents);
@@ -214,10 +210,6 @@ final class PeerPair {
 
     List<Datagram> sentOfType(int type) {
         return sent.stream().filter(datagram -> datagram.type() == type).toList();
-    }
-
-    long sentAt(Datagram datagram) {
-        return datagram.sentAt();
     }
 
     static long count(List<WireGuardEvent> events, Class<? extends WireGuardEvent> kind) {
