@@ -52,6 +52,22 @@ final class TestNetwork implements AutoCloseable {
         return exec(inside(namespace, command), true);
     }
 
+    record Result(int exitCode, String output) {
+    }
+
+    /** Runs a command in a namespace and returns its exit code and output, whatever they are. */
+    Result tryRun(String namespace, String... command) throws IOException {
+        Process process = new ProcessBuilder(inside(namespace, command)).redirectErrorStream(true).start();
+        try {
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            return new Result(process.waitFor(), output);
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while running " + List.of(command), e);
+        }
+    }
+
     /** Runs a command in a namespace and returns its exit code. */
     int exitCode(String namespace, String... command) throws IOException {
         Process process = new ProcessBuilder(inside(namespace, command)).redirectErrorStream(true)
