@@ -24,7 +24,9 @@ import java.nio.channels.ClosedChannelException;
 import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -98,27 +100,24 @@ public final class WireGuardDevice implements AutoCloseable {
         TunOptions tunOptions = TunOptions.named(options.interfaceName()).withOffload(options.offload());
         TunDevice tun = options.namespace() == null ? TunDevice.open(tunOptions)
                 : NetworkNamespace.call(options.namespace(), () -> TunDevice.open(tunOptions));
-        UdpBinding binding = null;
+        UdpBinding binding;
         try {
             binding = UdpBinding.open(options.listenPort(), options.firewallMark(), options.offload(), options.namespace());
-            WireGuardDevice device = new WireGuardDevice(options, tun, binding);
-            device.startThreads();
-            try {
-                device.uapi = UapiServer.start(options.socketDirectory(), options.interfaceName(), device::locked);
-            } catch (IOException | RuntimeException e) {
-                device.close();
-                throw e;
-            }
-            log.info("Interface {} is running: UDP port {}, MTU {}, offload {}", options.interfaceName(), binding.port,
-                    options.mtu(), options.offload());
-            return device;
         } catch (IOException | RuntimeException e) {
-            if (binding != null) {
-                binding.close();
-            }
             tun.close();
             throw e;
         }
+        WireGuardDevice device = new WireGuardDevice(options, tun, binding);
+        device.startThreads();
+        try {
+            device.uapi = UapiServer.start(options.socketDirectory(), options.interfaceName(), device::locked);
+        } catch (IOException | RuntimeException e) {
+            device.close();
+            throw e;
+        }
+        log.info("Interface {} is running: UDP port {}, MTU {}, offload {}", options.interfaceName(), binding.port,
+                options.mtu(), options.offload());
+        return device;
     }
 
     public String interfaceName() {
@@ -146,9 +145,10 @@ public final class WireGuardDevice implements AutoCloseable {
         lock.lock();
         try {
             apply(config, state);
+        } finally {
+            state.publish();
             drainTunnel(controlOutbox);
             controlOutbox.flush();
-        } finally {
             lock.unlock();
         }
     }
@@ -191,6 +191,7 @@ public final class WireGuardDevice implements AutoCloseable {
                 tunnel.removePeer(peer.publicKey());
             }
             controlOutbox.close();
+            binding.close(); // again: a re-bind may have raced with the stop
         } finally {
             lock.unlock();
         }
@@ -226,7 +227,7 @@ public final class WireGuardDevice implements AutoCloseable {
             state.setListenPort(config.listenPort());
         }
         long now = System.nanoTime();
-        List<WireGuardPeer> keep = new ArrayList<>();
+        Set<WireGuardPeer> keep = new HashSet<>();
         for (DeviceConfig.Peer wanted : config.peers()) {
             WireGuardPeer peer = state.peer(wanted.publicKey());
             if (peer == null) {
@@ -251,7 +252,6 @@ public final class WireGuardDevice implements AutoCloseable {
                 state.removePeer(peer);
             }
         }
-        state.publish();
     }
 
     // ---- Threads --------------------------------------------------------------------------------
@@ -368,19 +368,28 @@ public final class WireGuardDevice implements AutoCloseable {
                             MemorySegment.copy(work, buffer.position(), packets.slot(count), JAVA_BYTE, 0,
                                     buffer.remaining());
                             packets.setLength(count++, buffer.remaining());
+                            if (count == packets.capacity()) {
+                                count = writeToTun(packets, count);
+                            }
                         }
                     }
                     drainTunnel(outbox);
                 } finally {
                     lock.unlock();
                 }
-                packets.setSize(count);
-                if (count > 0) {
-                    tun.write(packets);
-                }
+                writeToTun(packets, count);
                 outbox.flush();
             }
         }
+    }
+
+    /** Writes the first {@code count} packets of the batch to the TUN device; returns 0, the new count. */
+    private int writeToTun(PacketBatch packets, int count) throws IOException {
+        packets.setSize(count);
+        if (count > 0) {
+            tun.write(packets);
+        }
+        return 0;
     }
 
     /** The socket of one family; waits while there is none (after a failed re-bind); null when stopping. */
@@ -409,6 +418,7 @@ public final class WireGuardDevice implements AutoCloseable {
      * and that is also when it checks that the UAPI socket file still exists.
      */
     private void runTimers() {
+        long nextSocketCheck = System.nanoTime();
         try (Outbox outbox = new Outbox(4, false, () -> binding, counters)) {
             while (running) {
                 long now = System.nanoTime();
@@ -425,9 +435,12 @@ public final class WireGuardDevice implements AutoCloseable {
                     lock.unlock();
                 }
                 outbox.flush();
-                if (uapi != null && !uapi.socketExists()) {
-                    requestStop("its UAPI socket was removed");
-                    return;
+                if (now - nextSocketCheck >= 0) {
+                    nextSocketCheck = now + TIMER_MAXIMUM_SLEEP_NANOS;
+                    if (uapi != null && !uapi.socketExists()) {
+                        requestStop("its UAPI socket was removed");
+                        return;
+                    }
                 }
                 long sleep = next == Long.MAX_VALUE ? TIMER_MAXIMUM_SLEEP_NANOS
                         : Math.clamp(next - System.nanoTime(), 0, TIMER_MAXIMUM_SLEEP_NANOS);
