@@ -24,6 +24,7 @@ final class CandidatePair {
     /** A check from the peer arrived on this pair. */
     boolean seenRequest;
     long lastSentAt;
+    long firstUnansweredAt;
     /** Transaction ids of the checks still awaiting an answer, oldest first. */
     final ArrayDeque<TransactionId> outstanding = new ArrayDeque<>();
 

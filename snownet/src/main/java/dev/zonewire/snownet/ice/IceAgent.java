@@ -107,10 +107,6 @@ public final class IceAgent {
         return state;
     }
 
-    public IceTimings timings() {
-        return timings;
-    }
-
     /** Switches between the default and the idle timings; pending waits keep their deadlines. */
     public void setTimings(IceTimings timings) {
         this.timings = Objects.requireNonNull(timings, "timings");
@@ -129,10 +125,12 @@ public final class IceAgent {
         return Collections.unmodifiableList(localPeerReflexive);
     }
 
-    /** The pair application data uses, if any: {@code [local base, remote address]}. */
-    public Optional<InetSocketAddress[]> selectedPair() {
-        return selected == null ? Optional.empty()
-                : Optional.of(new InetSocketAddress[] {selected.local.base(), selected.remote.address()});
+    /**
+     * When the oldest unanswered check of the selected pair was sent, or {@link Long#MAX_VALUE} if
+     * its last check was answered (or nothing is selected): a pair that goes quiet shows here first.
+     */
+    public long selectedPairUnansweredSince() {
+        return selected == null || selected.unanswered == 0 ? Long.MAX_VALUE : selected.firstUnansweredAt;
     }
 
     /** Outputs discarded because the owner did not drain them. */
@@ -438,7 +436,9 @@ public final class IceAgent {
         pair.triggered = false;
         pair.everSent = true;
         pair.lastSentAt = now;
-        pair.unanswered++;
+        if (pair.unanswered++ == 0) {
+            pair.firstUnansweredAt = now;
+        }
 
         TransactionId id = TransactionId.random(random);
         StunMessage.Builder check = StunMessage.request(StunMethod.BINDING, id)
@@ -470,10 +470,11 @@ public final class IceAgent {
 
     // ---- Nomination ----------------------------------------------------------------------------
 
+    /** Nominates the best pair that succeeded and still answers (at most one check outstanding). */
     private void nominateBestPair() {
         CandidatePair best = null;
         for (CandidatePair pair : pairs) {
-            if (pair.state == CandidatePair.State.SUCCEEDED) {
+            if (pair.state == CandidatePair.State.SUCCEEDED && pair.unanswered <= 1) {
                 best = pair;
                 break;
             }

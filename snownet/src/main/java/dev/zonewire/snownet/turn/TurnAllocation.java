@@ -56,6 +56,8 @@ public final class TurnAllocation {
     /** How often in a row one request may be re-signed for a new nonce before we stop. */
     static final int MAX_NONCE_RETRIES = 3;
     static final int MAX_QUEUED = 256;
+    static final long PROBE_RETRANSMIT_NANOS = Duration.ofMillis(500).toNanos();
+    static final long PROBE_TIMEOUT_NANOS = Duration.ofMillis(1500).toNanos();
 
     private static final Logger log = LoggerFactory.getLogger(TurnAllocation.class);
 
@@ -81,7 +83,7 @@ public final class TurnAllocation {
 
     private FreeReason failure;
     private boolean releasing;
-    private boolean everAnswered;
+    private boolean unresponsive;
 
     private final ArrayDeque<TurnTransmit> transmits = new ArrayDeque<>();
     private final ArrayDeque<TurnEvent> events = new ArrayDeque<>();
@@ -117,6 +119,11 @@ public final class TurnAllocation {
     /** The relay address that answered first; all further requests and ChannelData go there. */
     public Optional<InetSocketAddress> activeServer() {
         return Optional.ofNullable(activeServer);
+    }
+
+    /** {@link #activeServer()} without the Optional, for the packet path; null when there is none. */
+    public InetSocketAddress activeServerAddress() {
+        return activeServer;
     }
 
     public Optional<Candidate> serverReflexive(boolean ipv4) {
@@ -276,7 +283,7 @@ public final class TurnAllocation {
                 return true;
             }
             inFlight.remove(message.transactionId());
-            everAnswered = true;
+            unresponsive = false;
             onSuccess(request, message, from, local, now);
         } else {
             handleError(request, decoded.received(), authentic, now);
@@ -366,7 +373,7 @@ public final class TurnAllocation {
             return;
         }
         inFlight.remove(response.transactionId());
-        everAnswered = true;
+        unresponsive = false;
         switch (code) {
             case StunErrorCode.UNAUTHORIZED, StunErrorCode.STALE_NONCE -> onChallenge(request, response, code, now);
             case StunErrorCode.ALLOCATION_MISMATCH -> onAllocationMismatch(request, now);
@@ -462,6 +469,34 @@ public final class TurnAllocation {
         }
     }
 
+    /**
+     * Quickly checks that the relay still answers, e.g. because a path through it stopped working:
+     * a BINDING, repeated after 0.5 s and 1 s; no answer within 1.5 s gives
+     * {@link TurnEvent.Unresponsive}. A REFRESH (see {@link #refresh}) decides for good.
+     */
+    public void probe(long now) {
+        if (activeServer == null || failure != null || releasing || hasProbeInFlight()) {
+            return;
+        }
+        StunMessage binding = StunMessage.request(StunMethod.BINDING, TransactionId.random(random)).add(software).build();
+        send(new Request(binding, activeServer, now, 0, null, 0, null, now + PROBE_RETRANSMIT_NANOS,
+                PROBE_RETRANSMIT_NANOS, true), now);
+    }
+
+    /** False after a probe went unanswered, until the relay answers anything again. */
+    public boolean isResponsive() {
+        return !unresponsive;
+    }
+
+    private boolean hasProbeInFlight() {
+        for (Request request : inFlight.values()) {
+            if (request.probe()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Deletes the allocation on the relay (REFRESH with LIFETIME 0); the allocation is then freed. */
     public void release(long now) {
         if (releasing || failure != null) {
@@ -522,7 +557,12 @@ public final class TurnAllocation {
         send(new Request(bind, activeServer, now, channel.number, channel.peer, 0, null), now);
     }
 
-    /** Signs (with a fresh transaction id each time) and queues a request. */
+    /**
+     * Signs (with a fresh transaction id each time) and queues a request. Until the relay gave us a
+     * nonce a request goes without credentials: RFC 8489 section 9.2.4 has a server answer a
+     * request with MESSAGE-INTEGRITY but no NONCE with 400, and standard servers such as coturn do
+     * (the reference signs its first ALLOCATE anyway; Firezone's relay answers both with 401).
+     */
     private void send(Request request, long now) {
         StunMessage message = request.message();
         byte[] bytes;
@@ -534,15 +574,17 @@ public final class TurnAllocation {
                     .transactionId(TransactionId.random(random))
                     .remove(StunAttribute.Username.class)
                     .remove(StunAttribute.Realm.class)
-                    .remove(StunAttribute.Nonce.class)
-                    .add(new StunAttribute.Username(credentials.username()))
-                    .add(new StunAttribute.Realm(credentials.realm()));
-            if (nonce != null) {
-                signed.add(new StunAttribute.Nonce(nonce));
+                    .remove(StunAttribute.Nonce.class);
+            if (nonce == null) {
+                message = signed.build();
+                bytes = StunEncoder.encode(message);
+            } else {
                 usedNonce = nonce;
+                message = signed.add(new StunAttribute.Username(credentials.username()))
+                        .add(new StunAttribute.Realm(credentials.realm()))
+                        .add(new StunAttribute.Nonce(nonce)).build();
+                bytes = StunEncoder.encode(message, MessageProtection.integrity(key));
             }
-            message = signed.build();
-            bytes = StunEncoder.encode(message, MessageProtection.integrity(key));
         }
         Request sent = request.sentAs(message, usedNonce);
         inFlight.put(message.transactionId(), sent);
@@ -568,6 +610,15 @@ public final class TurnAllocation {
                 continue;
             }
             inFlight.remove(entry.getKey());
+            if (request.probe()) {
+                if (now - request.firstSentAt() >= PROBE_TIMEOUT_NANOS) {
+                    unresponsive = true;
+                    emit(new TurnEvent.Unresponsive());
+                } else {
+                    send(request.retransmitted(now, PROBE_RETRANSMIT_NANOS), now);
+                }
+                continue;
+            }
             long nextInterval = (long) (request.interval() * RETRANSMIT_MULTIPLIER);
             if (now - request.firstSentAt() + nextInterval > MAX_RETRANSMIT_ELAPSED_NANOS) {
                 gaveUp(request);
@@ -700,22 +751,18 @@ public final class TurnAllocation {
         }
     }
 
-    /** Whether the relay ever answered anything; for diagnostics. */
-    public boolean everAnswered() {
-        return everAnswered;
-    }
-
     /**
      * One request with its retransmission state. {@code message} is the unsigned request for
      * BINDING, and the last signed one for the rest (re-signed with a fresh id on every send).
      */
     private record Request(StunMessage message, InetSocketAddress destination, long firstSentAt, int channel,
-                           InetSocketAddress peer, int nonceRetries, String nonce, long nextSendAt, long interval) {
+                           InetSocketAddress peer, int nonceRetries, String nonce, long nextSendAt, long interval,
+                           boolean probe) {
 
         Request(StunMessage message, InetSocketAddress destination, long now, int channel, InetSocketAddress peer,
                 int nonceRetries, String nonce) {
             this(message, destination, now, channel, peer, nonceRetries, nonce, now + INITIAL_RETRANSMIT_NANOS,
-                    INITIAL_RETRANSMIT_NANOS);
+                    INITIAL_RETRANSMIT_NANOS, false);
         }
 
         int method() {
@@ -731,12 +778,13 @@ public final class TurnAllocation {
         }
 
         Request sentAs(StunMessage signed, String usedNonce) {
-            return new Request(signed, destination, firstSentAt, channel, peer, nonceRetries, usedNonce, nextSendAt, interval);
+            return new Request(signed, destination, firstSentAt, channel, peer, nonceRetries, usedNonce, nextSendAt, interval,
+                    probe);
         }
 
         Request retransmitted(long now, long nextInterval) {
             return new Request(message, destination, firstSentAt, channel, peer, nonceRetries, nonce, now + nextInterval,
-                    nextInterval);
+                    nextInterval, probe);
         }
 
         /** Sent again after a challenge: a new exchange, with the retransmission clock restarted. */

@@ -12,4 +12,11 @@ public sealed interface TurnEvent {
     /** A candidate is no longer valid: the allocation expired, was lost, or its relay is gone. */
     record CandidateRemoved(Candidate candidate) implements TurnEvent {
     }
+
+    /**
+     * A {@link TurnAllocation#probe} went unanswered: the relay is probably gone. Its allocation
+     * is kept until a REFRESH fails too, but traffic had better take another way meanwhile.
+     */
+    record Unresponsive() implements TurnEvent {
+    }
 }

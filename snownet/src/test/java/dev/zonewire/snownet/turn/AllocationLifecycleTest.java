@@ -10,6 +10,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.zonewire.snownet.ice.Candidate;
 import dev.zonewire.stun.AddressFamily;
 import dev.zonewire.stun.StunAttribute;
+import dev.zonewire.stun.StunMessage;
 import dev.zonewire.stun.StunMethod;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -29,19 +30,19 @@ class AllocationLifecycleTest {
     }
 
     @Test
-    void theFirstAllocateCarriesCredentialsButNoNonceAndAsksForBothFamilies() {
+    void theFirstAllocateCarriesNoCredentialsAndAsksForBothFamiliesAndTheRetrySignsWithTheNonce() {
         TurnHarness harness = TurnHarness.dualStack();
 
-        StunAttribute[] expectedStart = {
+        StunMessage first = harness.sent(StunMethod.ALLOCATE).getFirst();
+        StunMessage retry = harness.sent(StunMethod.ALLOCATE).get(1);
+        assertThat(first.attributes()).containsExactly(
                 new StunAttribute.RequestedTransport(17),
                 new StunAttribute.AdditionalAddressFamily(AddressFamily.IPV6),
-                new StunAttribute.Software("snownet; session=TEST"),
-                new StunAttribute.Username(harness.allocation.credentials().username()),
-                new StunAttribute.Realm("firezone")};
-        assertThat(harness.sent(StunMethod.ALLOCATE).getFirst().attributes()).startsWith(expectedStart)
-                .noneMatch(StunAttribute.Nonce.class::isInstance)
+                new StunAttribute.Software("snownet; session=TEST"));
+        assertThat(retry.attributes()).startsWith(first.attributes().toArray(StunAttribute[]::new))
+                .contains(new StunAttribute.Username(harness.allocation.credentials().username()), new StunAttribute.Realm("firezone"))
+                .anyMatch(StunAttribute.Nonce.class::isInstance)
                 .anyMatch(StunAttribute.MessageIntegrity.class::isInstance);
-        assertThat(harness.sent(StunMethod.ALLOCATE).get(1).has(StunAttribute.Nonce.class)).isTrue();
     }
 
     @Test
@@ -50,12 +51,15 @@ class AllocationLifecycleTest {
 
         assertThat(harness.allocation.activeServer()).contains(RELAY_V4);
         assertThat(harness.allocation.serverReflexive(true)).contains(Candidate.serverReflexive(CLIENT, CLIENT));
-        assertThat(harness.allocation.relayed(true)).contains(Candidate.relayed(address("198.51.100.101", 49152)));
-        assertThat(harness.allocation.relayed(false)).contains(Candidate.relayed(address("2001:db8::101", 49152)));
+        Candidate relayed4 = harness.allocation.relayed(true).orElseThrow();
+        Candidate relayed6 = harness.allocation.relayed(false).orElseThrow();
+        assertThat(relayed4.address().getAddress()).isEqualTo(RELAY_V4.getAddress());
+        assertThat(relayed6.address().getAddress()).isEqualTo(RELAY_V6.getAddress());
+        assertThat(relayed6.address().getPort()).as("one port for both families").isEqualTo(relayed4.address().getPort());
         assertThat(harness.events).containsExactly(
                 new TurnEvent.CandidateAdded(Candidate.serverReflexive(CLIENT, CLIENT)),
-                new TurnEvent.CandidateAdded(Candidate.relayed(address("198.51.100.101", 49152))),
-                new TurnEvent.CandidateAdded(Candidate.relayed(address("2001:db8::101", 49152))));
+                new TurnEvent.CandidateAdded(relayed4),
+                new TurnEvent.CandidateAdded(relayed6));
         assertThat(harness.allocation.isServer(RELAY_V6)).isTrue();
     }
 
@@ -98,7 +102,8 @@ class AllocationLifecycleTest {
 
         assertThat(number.number()).isEqualTo(0x4000);
         assertThat(toPeer).isNotNull();
-        harness.relay.handleClientInput(ByteBuffer.wrap(toPeer), CLIENT, harness.now, harness.unixMillis());
+        assertThat(harness.relay.handleClientInput(ByteBuffer.wrap(toPeer), CLIENT, harness.relayNow(), harness.unixMillis())
+                .destination()).isEqualTo(PEER);
         assertThat(harness.peerSends("pong".getBytes(StandardCharsets.US_ASCII))).isTrue();
         assertThat(harness.allocation.canSendTo(PEER, harness.now)).isTrue();
     }

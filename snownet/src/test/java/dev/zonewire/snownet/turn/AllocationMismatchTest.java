@@ -33,7 +33,7 @@ class AllocationMismatchTest {
     @Test
     void aRelayThatForgotTheAllocationAnswersChannelBindWith437AndTheClientAllocatesAndBindsAgain() {
         TurnHarness harness = TurnHarness.ipv4Only();
-        harness.relay.forgetAllocations();
+        harness.restartRelay();
 
         harness.allocation.bindChannel(PEER, harness.now);
         harness.drain();
@@ -46,7 +46,7 @@ class AllocationMismatchTest {
     @Test
     void aRelayThatForgotTheAllocationAnswersRefreshWith437AndTheClientAllocatesAgain() {
         TurnHarness harness = TurnHarness.ipv4Only();
-        harness.relay.forgetAllocations();
+        harness.restartRelay();
 
         harness.advanceSeconds(300);
 

@@ -1,7 +1,11 @@
 package dev.zonewire.snownet.turn;
 
 import dev.zonewire.common.Secret;
-import dev.zonewire.snownet.sim.StandInRelay;
+import dev.zonewire.relay.Forward;
+import dev.zonewire.relay.RelayServer;
+import dev.zonewire.relay.RelayServerConfig;
+import dev.zonewire.relay.Transmit;
+import dev.zonewire.stun.ChannelData;
 import dev.zonewire.stun.RelayCredentials;
 import dev.zonewire.stun.StampSecret;
 import dev.zonewire.stun.StunDecodeResult;
@@ -15,24 +19,29 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Predicate;
 
 /**
- * One {@link TurnAllocation} talking to the stand-in relay over a lossless, instant network with a
- * virtual clock, plus a peer that can send to the relay's allocation ports. Tests can make the
- * relay go silent or drop chosen messages.
+ * One {@link TurnAllocation} talking to the relay module's sans-IO server over a lossless, instant
+ * network with a virtual clock, plus a peer that can send to the relay's allocation ports. Tests
+ * can make the relay go silent, drop chosen messages, or restart it.
  */
 final class TurnHarness {
     static final long START = 5_000_000_000L;
     static final Instant WALL_CLOCK = Instant.parse("2025-06-01T12:00:00Z");
     static final InetSocketAddress CLIENT = address("198.51.100.2", 40000);
-    static final InetSocketAddress RELAY_V4 = address("198.51.100.101", StandInRelay.LISTEN_PORT);
-    static final InetSocketAddress RELAY_V6 = address("2001:db8::101", StandInRelay.LISTEN_PORT);
+    static final int LISTEN_PORT = 3478;
+    static final InetSocketAddress RELAY_V4 = address("198.51.100.101", LISTEN_PORT);
+    static final InetSocketAddress RELAY_V6 = address("2001:db8::101", LISTEN_PORT);
+    static final StampSecret SECRET = StampSecret.of(Secret.of("0".repeat(64)));
     static final InetSocketAddress PEER = address("198.51.100.3", 50000);
 
-    final StandInRelay relay;
+    RelayServer relay;
+    private final RelayServerConfig relayConfig;
+    private final SplittableRandom relayRandom;
     final TurnAllocation allocation;
     final List<StunMessage> sentToRelay = new ArrayList<>();
     final List<Long> sentAt = new ArrayList<>();
@@ -45,6 +54,11 @@ final class TurnHarness {
     Predicate<StunMessage> dropFromRelay = message -> false;
     boolean relayAlive = true;
     long now = START;
+    /**
+     * The relay's clock runs a nanosecond ahead per message: its nonces are stamped with their
+     * mint time, and an instant network would otherwise ask it for two nonces in one nanosecond.
+     */
+    private long relayTicks;
 
     TurnHarness(boolean dualStackRelay, TurnCredentials credentials, long seed) {
         this(dualStackRelay, credentials, seed, true);
@@ -53,9 +67,10 @@ final class TurnHarness {
     TurnHarness(boolean dualStackRelay, TurnCredentials credentials, long seed, boolean relayAliveAtStart) {
         this.relayAlive = relayAliveAtStart;
         SplittableRandom random = new SplittableRandom(seed);
-        relay = new StandInRelay((Inet4Address) RELAY_V4.getAddress(),
-                dualStackRelay ? (Inet6Address) RELAY_V6.getAddress() : null,
-                StampSecret.of(Secret.of("0".repeat(64))), random.split());
+        relayConfig = RelayServerConfig.of((Inet4Address) RELAY_V4.getAddress(),
+                dualStackRelay ? (Inet6Address) RELAY_V6.getAddress() : null);
+        relayRandom = random.split();
+        relay = new RelayServer(relayConfig, SECRET, relayRandom);
         RelayAddresses servers = dualStackRelay ? new RelayAddresses(RELAY_V4, RELAY_V6) : RelayAddresses.of(RELAY_V4);
         allocation = new TurnAllocation(servers, credentials, "snownet; session=TEST", random.split(), START);
         drain();
@@ -75,8 +90,7 @@ final class TurnHarness {
     }
 
     static TurnCredentials validCredentials() {
-        RelayCredentials.Issued issued = RelayCredentials.issue(StampSecret.of(Secret.of("0".repeat(64))),
-                WALL_CLOCK.plusSeconds(86_400), new SplittableRandom(3));
+        RelayCredentials.Issued issued = RelayCredentials.issue(SECRET, WALL_CLOCK.plusSeconds(86_400), new SplittableRandom(3));
         return new TurnCredentials(issued.username().toString(), issued.password(), TurnCredentials.FIREZONE_REALM);
     }
 
@@ -89,7 +103,7 @@ final class TurnHarness {
             }
             now = Math.max(now, next);
             allocation.handleTimeout(now);
-            relay.handleTimeout(now);
+            relay.handleTimeout(relayNow());
         }
         now = target;
         drain();
@@ -99,14 +113,19 @@ final class TurnHarness {
         advanceTo(now + (long) (seconds * 1e9));
     }
 
-    /** The peer sends {@code payload} to our allocation's port; returns whether the relay passed it on. */
+    /** The relay restarts with the same stamp secret: every allocation, channel and nonce is forgotten. */
+    void restartRelay() {
+        relay = new RelayServer(relayConfig, SECRET, relayRandom);
+    }
+
+    /** The peer sends {@code payload} to our allocation's port; returns whether it reached us through the relay. */
     boolean peerSends(byte[] payload) {
         InetSocketAddress relayed = allocation.relayed(true).orElseThrow().address();
-        StandInRelay.Forward forward = relay.handlePeerInput(ByteBuffer.wrap(payload), PEER, relayed.getPort(), now);
+        Forward forward = relay.handlePeerInput(ByteBuffer.wrap(payload), PEER, relayed.getPort(), relayNow());
         if (forward == null || !relayAlive) {
             return false;
         }
-        ByteBuffer datagram = ByteBuffer.wrap(forward.payload());
+        ByteBuffer datagram = ByteBuffer.wrap(ChannelData.encode(forward.channel(), payload, false));
         return allocation.receiveChannelData(datagram, now) != null;
     }
 
@@ -118,7 +137,10 @@ final class TurnHarness {
                 progress = true;
                 deliverToRelay(transmit);
             }
-            for (StandInRelay.Transmit transmit = relay.pollTransmit(); transmit != null; transmit = relay.pollTransmit()) {
+            while (relay.pollEvent() != null) {
+                progress = true;
+            }
+            for (Transmit transmit = relay.pollTransmit(); transmit != null; transmit = relay.pollTransmit()) {
                 progress = true;
                 if (relayAlive && !dropFromRelay.test(decode(transmit.payload()))) {
                     fromRelay.add(decode(transmit.payload()));
@@ -128,18 +150,15 @@ final class TurnHarness {
             for (TurnEvent event = allocation.pollEvent(); event != null; event = allocation.pollEvent()) {
                 events.add(event);
             }
-            while (relay.pollEvent() != null) {
-                progress = true;
-            }
         }
     }
 
     private void deliverToRelay(TurnTransmit transmit) {
         byte[] bytes = transmit.payload();
         if ((bytes[0] & 0xFF) >= 0x40) {
-            StandInRelay.Forward forward = relay.handleClientInput(ByteBuffer.wrap(bytes), CLIENT, now, unixMillis());
+            Forward forward = relay.handleClientInput(ByteBuffer.wrap(bytes), CLIENT, relayNow(), unixMillis());
             if (forward != null && relayAlive) {
-                peerReceived.add(forward.payload());
+                peerReceived.add(Arrays.copyOfRange(bytes, forward.payloadOffset(), forward.payloadOffset() + forward.payloadLength()));
             }
             return;
         }
@@ -149,7 +168,11 @@ final class TurnHarness {
         if (!relayAlive || dropToRelay.test(message) || !transmit.destination().equals(RELAY_V4)) {
             return;
         }
-        relay.handleClientInput(ByteBuffer.wrap(bytes), CLIENT, now, unixMillis());
+        relay.handleClientInput(ByteBuffer.wrap(bytes), CLIENT, relayNow(), unixMillis());
+    }
+
+    long relayNow() {
+        return now + ++relayTicks;
     }
 
     long unixMillis() {

@@ -15,6 +15,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -101,7 +102,7 @@ public final class ClientResources {
         reenabled.removeAll(ids);
         disabled.clear();
         disabled.addAll(ids);
-        reenabled.stream().map(byId::get).filter(resource -> resource != null).toList().forEach(this::add);
+        reenabled.stream().map(byId::get).filter(Objects::nonNull).toList().forEach(this::add);
         ids.forEach(this::deactivate);
         recomputeActiveCidr();
         resourcesChanged = true;

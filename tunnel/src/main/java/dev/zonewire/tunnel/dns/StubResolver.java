@@ -66,7 +66,7 @@ public final class StubResolver {
         return proxyIps.byAddress(address);
     }
 
-    /** The DNS resource a name falls under, or null. */
+    /** The DNS resource a (valid, textual) name falls under, or null. */
     public UUID matchResource(String name) {
         return patterns.match(labels(absolute(name)));
     }

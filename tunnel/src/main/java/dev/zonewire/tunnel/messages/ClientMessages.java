@@ -19,7 +19,7 @@ public final class ClientMessages {
     // Portal -> client.
 
     public static Decoded<ClientInbound> decodeInbound(String event, String payloadJson) {
-        return Decoding.decode(event, payloadJson, payload -> decodeInbound(event, payload));
+        return Decoding.parseThen(event, payloadJson, payload -> decodeInbound(event, payload));
     }
 
     public static Decoded<ClientInbound> decodeInbound(String event, JsonNode payload) {
@@ -107,7 +107,7 @@ public final class ClientMessages {
     // Client -> portal.
 
     public static Decoded<ClientOutbound> decodeOutbound(String event, String payloadJson) {
-        return Decoding.decode(event, payloadJson, payload -> decodeOutbound(event, payload));
+        return Decoding.parseThen(event, payloadJson, payload -> decodeOutbound(event, payload));
     }
 
     public static Decoded<ClientOutbound> decodeOutbound(String event, JsonNode payload) {

@@ -9,7 +9,8 @@ final class Decoding {
 
     private Decoding() {}
 
-    static <T> Decoded<T> decode(String event, String payloadJson, Function<JsonNode, Decoded<T>> decoder) {
+    /** Parses the payload text, then hands the tree to {@code decoder}; invalid JSON is malformed. */
+    static <T> Decoded<T> parseThen(String event, String payloadJson, Function<JsonNode, Decoded<T>> decoder) {
         try {
             return decoder.apply(PortalJson.parse(payloadJson));
         } catch (MalformedMessageException e) {
@@ -17,6 +18,7 @@ final class Decoding {
         }
     }
 
+    /** Runs {@code decoder} on the payload tree; a missing or wrong field is malformed. */
     static <T> Decoded<T> decode(String event, JsonNode payload, Function<JsonNode, T> decoder) {
         try {
             return new Decoded.Message<>(decoder.apply(payload == null ? NullNode.getInstance() : payload));

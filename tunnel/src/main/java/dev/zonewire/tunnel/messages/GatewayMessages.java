@@ -18,7 +18,7 @@ public final class GatewayMessages {
     // Portal -> gateway.
 
     public static Decoded<GatewayInbound> decodeInbound(String event, String payloadJson) {
-        return Decoding.decode(event, payloadJson, payload -> decodeInbound(event, payload));
+        return Decoding.parseThen(event, payloadJson, payload -> decodeInbound(event, payload));
     }
 
     public static Decoded<GatewayInbound> decodeInbound(String event, JsonNode payload) {
@@ -95,7 +95,7 @@ public final class GatewayMessages {
     // Gateway -> portal.
 
     public static Decoded<GatewayOutbound> decodeOutbound(String event, String payloadJson) {
-        return Decoding.decode(event, payloadJson, payload -> decodeOutbound(event, payload));
+        return Decoding.parseThen(event, payloadJson, payload -> decodeOutbound(event, payload));
     }
 
     public static Decoded<GatewayOutbound> decodeOutbound(String event, JsonNode payload) {
