@@ -1,11 +1,11 @@
 package dev.zonewire.wireguard.linux;
 
+import dev.zonewire.common.Secret;
 import dev.zonewire.platform.linux.IpPrefix;
 import dev.zonewire.wireguard.PresharedKey;
 import dev.zonewire.wireguard.PrivateKey;
 import dev.zonewire.wireguard.PublicKey;
 import dev.zonewire.wireguard.WireGuardPeer;
-import dev.zonewire.common.Secret;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;

@@ -11,7 +11,8 @@ import java.util.stream.Stream;
 
 /**
  * Two fresh network namespaces, {@code zw-wgu-<id>-l} and {@code zw-wgu-<id>-r}, joined by a veth
- * pair with {@link #LEFT_UNDERLAY} and {@link #RIGHT_UNDERLAY}: the "internet" between two
+ * pair with {@link #LEFT_UNDERLAY} and {@link #RIGHT_UNDERLAY} (and IPv6 {@code fd77::1} and
+ * {@code fd77::2}): the "internet" between two
  * WireGuard peers. Interface names made with {@link #interfaceName} are unique across the host,
  * as UAPI socket paths must be. Closing kills the processes it started and deletes both
  * namespaces with everything in them. Needs root and iproute2.
@@ -19,6 +20,8 @@ import java.util.stream.Stream;
 final class TestNetwork implements AutoCloseable {
     static final String LEFT_UNDERLAY = "192.168.77.1";
     static final String RIGHT_UNDERLAY = "192.168.77.2";
+    static final String LEFT_UNDERLAY_IPV6 = "fd77::1";
+    static final String RIGHT_UNDERLAY_IPV6 = "fd77::2";
 
     final String id;
     final String left;
@@ -81,6 +84,20 @@ final class TestNetwork implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the kernel in {@code namespace} delivers packets to the IPv6 {@code address}: its
+     * local route appears a moment after the link is up (longer on a busy machine).
+     */
+    void awaitIpv6Address(String namespace, String address) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (run(namespace, "ip", "-6", "route", "show", "table", "local", address).isBlank()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no local route for " + address + " in " + namespace + " after 10 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+
     /** Starts a command in a namespace in the background; it is killed on close. */
     Process start(String namespace, String... command) throws IOException {
         Process process = new ProcessBuilder(inside(namespace, command)).redirectErrorStream(true).start();
@@ -120,6 +137,8 @@ final class TestNetwork implements AutoCloseable {
                 "netns", right), true);
         run(left, "ip", "addr", "add", LEFT_UNDERLAY + "/24", "dev", leftVeth);
         run(right, "ip", "addr", "add", RIGHT_UNDERLAY + "/24", "dev", rightVeth);
+        run(left, "ip", "addr", "add", LEFT_UNDERLAY_IPV6 + "/64", "dev", leftVeth, "nodad");
+        run(right, "ip", "addr", "add", RIGHT_UNDERLAY_IPV6 + "/64", "dev", rightVeth, "nodad");
         for (String[] end : new String[][] {{left, leftVeth}, {right, rightVeth}}) {
             run(end[0], "ip", "link", "set", end[1], "up");
             run(end[0], "ip", "link", "set", "lo", "up");

@@ -68,7 +68,8 @@ class WgToolsTest {
         assertThat(config.peers()).singleElement().satisfies(peer -> {
             assertThat(peer.publicKey()).isEqualTo(pair.rightKey.publicKey());
             assertThat(peer.endpoint()).isEqualTo(new InetSocketAddress(TestNetwork.RIGHT_UNDERLAY, 51820));
-            assertThat(peer.allowedIps()).extracting(Addresses::format).containsExactly(ZonewirePair.RIGHT_ADDRESS + "/32");
+            assertThat(peer.allowedIps()).extracting(Addresses::format)
+                    .containsExactly(ZonewirePair.RIGHT_ADDRESS + "/32", ZonewirePair.RIGHT_ADDRESS_IPV6 + "/128");
         });
     }
 
@@ -97,6 +98,18 @@ class WgToolsTest {
         assertThat(added).contains(newPeer + "\t(none)\t192.0.2.9:1234\t10.97.0.0/24\t0\t");
         assertThat(added.lines().filter(line -> line.startsWith(newPeer)).findFirst().orElseThrow()).endsWith("\t25");
         assertThat(removed).doesNotContain(newPeer).contains(pair.rightKey.publicKey().toBase64());
+    }
+
+    @Test
+    void aPersistentKeepaliveTurnedOnByWgSetGoesOutOnTheTimer() throws Exception {
+        network.run(network.left, "wg", "set", pair.leftName, "peer", pair.rightKey.publicKey().toBase64(),
+                "persistent-keepalive", "1");
+        long before = received(network.right, pair.rightName);
+
+        Thread.sleep(3500);
+
+        assertThat(received(network.right, pair.rightName) - before).as("at least three 32-byte keepalives")
+                .isGreaterThanOrEqualTo(3 * 32);
     }
 
     @Test
@@ -146,6 +159,11 @@ class WgToolsTest {
 
         assertThat(Files.getPosixFilePermissions(socket)).isEqualTo(PosixFilePermissions.fromString("rwx------"));
         assertThat(Files.getOwner(socket).getName()).isEqualTo("root");
+    }
+
+    private long received(String namespace, String interfaceName) throws Exception {
+        String line = network.run(namespace, "wg", "show", interfaceName, "dump").lines().skip(1).findFirst().orElseThrow();
+        return Long.parseLong(line.split("\t")[5]);
     }
 
     /** The peer line of {@code wg show IFACE dump}: key, psk, endpoint, allowed ips, handshake, rx, tx, keepalive. */

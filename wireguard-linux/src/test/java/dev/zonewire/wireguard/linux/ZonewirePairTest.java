@@ -37,6 +37,34 @@ class ZonewirePairTest {
     }
 
     @Test
+    void ipv6PacketsCrossTheTunnel() throws Exception {
+        network.awaitIpv6Address(network.right, ZonewirePair.RIGHT_ADDRESS_IPV6);
+        network.awaitIpv6Address(network.left, ZonewirePair.LEFT_ADDRESS_IPV6);
+
+        String there = network.run(network.left, "ping", "-6", "-c", "3", "-i", "0.2", "-W", "5",
+                ZonewirePair.RIGHT_ADDRESS_IPV6);
+        String back = network.run(network.right, "ping", "-6", "-c", "3", "-i", "0.2", "-W", "5",
+                ZonewirePair.LEFT_ADDRESS_IPV6);
+
+        assertThat(there).contains("3 received");
+        assertThat(back).contains("3 received");
+    }
+
+    @Test
+    void theTunnelRunsOverIpv6AndThePeerFollowsItsEndpoint() throws Exception {
+        network.run(network.left, "wg", "set", pair.leftName, "peer", pair.rightKey.publicKey().toBase64(), "endpoint",
+                "[" + TestNetwork.RIGHT_UNDERLAY_IPV6 + "]:51820");
+
+        String there = network.run(network.left, "ping", "-c", "2", "-i", "0.2", "-W", "5", ZonewirePair.RIGHT_ADDRESS);
+        String back = network.run(network.right, "ping", "-c", "2", "-i", "0.2", "-W", "5", ZonewirePair.LEFT_ADDRESS);
+
+        assertThat(there).contains("2 received");
+        assertThat(back).contains("2 received");
+        assertThat(network.run(network.right, "wg", "show", pair.rightName, "endpoints"))
+                .contains("[" + TestNetwork.LEFT_UNDERLAY_IPV6 + "]:51820");
+    }
+
+    @Test
     void aTcpTransferArrivesIntact() throws Exception {
         TcpTransfer.Result result = TcpTransfer.run(network.left, network.right,
                 InetAddress.ofLiteral(ZonewirePair.RIGHT_ADDRESS), 100L << 20, Duration.ofSeconds(60));
