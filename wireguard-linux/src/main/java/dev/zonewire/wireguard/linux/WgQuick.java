@@ -1,10 +1,7 @@
 package dev.zonewire.wireguard.linux;
 
-import dev.zonewire.platform.linux.Errno;
-import dev.zonewire.platform.linux.ErrnoException;
 import dev.zonewire.platform.linux.IpPrefix;
 import dev.zonewire.platform.linux.NetworkNamespace;
-import dev.zonewire.platform.linux.Route;
 import dev.zonewire.platform.linux.Rtnetlink;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,26 +11,21 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What wg-quick(8) does, for an interface of our own: bring it up from a configuration file
- * (device, peers, MTU, addresses, link up, a route per allowed IP) and take it down again.
+ * (device, peers, MTU, addresses, link up, a route per allowed IP, policy routing for a default
+ * route) and take it down again.
  */
 public final class WgQuick {
     /** Where {@code up NAME} looks for {@code NAME.conf}, as wg-quick does. */
     public static final Path CONFIG_DIRECTORY = Path.of("/etc/wireguard");
 
-    private static final Logger log = LoggerFactory.getLogger(WgQuick.class);
     private static final Pattern INTERFACE_NAME = Pattern.compile("[a-zA-Z0-9_=+.-]{1,15}");
 
     private WgQuick() {
@@ -84,8 +76,8 @@ public final class WgQuick {
                 netlink.addAddress(index, address);
             }
             netlink.setUp(index, true);
-            addRoutes(netlink, index, config);
-            return new WgQuickInterface(device);
+            InterfaceRoutes routes = InterfaceRoutes.add(netlink, device, config, namespace);
+            return new WgQuickInterface(device, routes, namespace);
         } catch (IOException | RuntimeException e) {
             device.close();
             throw e;
@@ -126,61 +118,5 @@ public final class WgQuick {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while waiting for interface " + name + " to stop");
         }
-    }
-
-    /**
-     * A route per allowed IP, longest prefixes first, as wg-quick adds them: in the main table
-     * unless one of the interface's routes already covers it (an address's own subnet), or all of
-     * them in the table the file names.
-     */
-    private static void addRoutes(Rtnetlink netlink, int index, WgQuickConfig config) throws IOException {
-        WgQuickConfig.RouteTable table = config.table();
-        if (!table.routes()) {
-            return;
-        }
-        List<IpPrefix> prefixes = new ArrayList<>();
-        for (DeviceConfig.Peer peer : config.peers()) {
-            for (IpPrefix prefix : peer.allowedIps()) {
-                IpPrefix network = prefix.network();
-                if (!prefixes.contains(network)) {
-                    prefixes.add(network);
-                }
-            }
-        }
-        prefixes.sort(Comparator.comparingInt(IpPrefix::length).reversed());
-        for (IpPrefix prefix : prefixes) {
-            if (table.isAuto() && prefix.length() == 0) {
-                throw new IOException("AllowedIPs " + Addresses.format(prefix) + " would route all traffic into the "
-                        + "tunnel, which needs wg-quick's policy routing; zonewire wg up does not do that yet: set "
-                        + "\"Table = off\" and route it yourself, or \"Table = <number>\" for a table of its own");
-            }
-            int number = table.isAuto() ? Route.MAIN_TABLE : table.number();
-            if (table.isAuto() && coveredByInterface(netlink, index, prefix)) {
-                continue;
-            }
-            Route route = Route.toInterface(prefix, index).inTable(number);
-            try {
-                netlink.addRoute(route);
-            } catch (ErrnoException e) {
-                if (e.errno() == Errno.EEXIST) {
-                    throw new IOException("AllowedIPs " + Addresses.format(prefix) + ": table "
-                            + Integer.toUnsignedString(number) + " has a route to it already (" + e.getMessage() + ")", e);
-                }
-                throw e;
-            }
-        }
-        log.debug("Routes for interface #{} added", index);
-    }
-
-    private static boolean coveredByInterface(Rtnetlink netlink, int index, IpPrefix prefix) throws IOException {
-        for (Route route : netlink.routes(Route.MAIN_TABLE)) {
-            IpPrefix destination = route.destination();
-            if (route.interfaceIndex() == index && destination.isIpv4() == prefix.isIpv4()
-                    && destination.length() <= prefix.length()
-                    && new IpPrefix(prefix.address(), destination.length()).network().equals(destination.network())) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -137,6 +137,21 @@ public final class WireGuardDevice implements AutoCloseable {
         return options;
     }
 
+    /** The firewall mark of the UDP sockets, 0 for none. */
+    public int firewallMark() {
+        return locked(DeviceState::firewallMark);
+    }
+
+    /** Re-binds the UDP sockets with a new firewall mark, as {@code wg set fwmark} does. */
+    public void setFirewallMark(int mark) throws IOException {
+        lock.lock();
+        try {
+            state.setFirewallMark(mark);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /**
      * Replaces the whole configuration but the interface itself, as {@code wg setconf} does: the
      * private key, port and mark, and every peer. Peers whose key stays keep their sessions.

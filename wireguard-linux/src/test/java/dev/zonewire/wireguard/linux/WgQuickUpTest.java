@@ -96,15 +96,39 @@ class WgQuickUpTest {
     }
 
     @Test
-    void aDefaultRouteInTheMainTableIsRefusedAndNothingIsLeftBehind() throws Exception {
+    void aDefaultRouteGoesIntoTheTableOfTheFirewallMarkWithWgQuicksRules() throws Exception {
+        running = up("""
+                FwMark = 4321
+                [Peer]
+                PublicKey = %s
+                AllowedIPs = 0.0.0.0/0, ::/0
+                """.formatted(peerKey()));
+
+        assertThat(network.run(network.left, "ip", "route", "show", "table", "4321")).contains("default dev " + name);
+        assertThat(network.run(network.left, "ip", "-6", "route", "show", "table", "4321")).contains("default dev " + name);
+        assertThat(network.run(network.left, "ip", "-4", "rule")).contains("not from all fwmark 0x10e1 lookup 4321",
+                "from all lookup main suppress_prefixlength 0");
+        assertThat(network.run(network.left, "ip", "-6", "rule")).contains("not from all fwmark 0x10e1 lookup 4321",
+                "from all lookup main suppress_prefixlength 0");
+
+        running.close();
+
+        assertThat(network.run(network.left, "ip", "rule")).doesNotContain("4321").doesNotContain("suppress_prefixlength");
+    }
+
+    @Test
+    void aRouteTheTableHasAlreadyIsRefusedAndNothingIsLeftBehind() throws Exception {
+        network.run(network.left, "ip", "route", "add", "blackhole", "10.71.0.0/16");
+
         assertThatThrownBy(() -> up("""
                 [Peer]
                 PublicKey = %s
-                AllowedIPs = 0.0.0.0/0
+                AllowedIPs = 0.0.0.0/0, 10.71.0.0/16
                 """.formatted(peerKey())))
-                .hasMessageStartingWith("AllowedIPs 0.0.0.0/0 would route all traffic into the tunnel");
+                .hasMessageStartingWith("AllowedIPs 10.71.0.0/16: table 254 has a route to it already");
 
         assertThat(network.run(network.left, "ip", "-o", "link")).doesNotContain(name);
+        assertThat(network.run(network.left, "ip", "rule")).doesNotContain("51820").doesNotContain("suppress_prefixlength");
         assertThat(socket()).doesNotExist();
     }
 
