@@ -1,7 +1,9 @@
 package dev.zonewire.cli.wg;
 
+import dev.zonewire.wireguard.linux.WgQuick;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code zonewire wg}: userspace WireGuard interfaces that wg(8) can show and change. */
@@ -17,5 +19,14 @@ public final class WgCommand implements Runnable {
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** The interface and file an argument names; a usage error (exit code 2) when it names neither. */
+    static WgQuick.Target target(CommandSpec command, String argument) {
+        try {
+            return WgQuick.Target.of(argument);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(command.commandLine(), e.getMessage());
+        }
     }
 }

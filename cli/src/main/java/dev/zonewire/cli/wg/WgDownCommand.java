@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -29,13 +28,7 @@ public final class WgDownCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        WgQuick.Target resolved;
-        try {
-            resolved = WgQuick.Target.of(target);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
-        WgQuick.down(resolved.interfaceName(), DeviceOptions.DEFAULT_SOCKET_DIRECTORY, TIMEOUT);
+        WgQuick.down(WgCommand.target(spec, target).interfaceName(), DeviceOptions.DEFAULT_SOCKET_DIRECTORY, TIMEOUT);
         return 0;
     }
 }

@@ -12,8 +12,6 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.Reader;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -27,7 +25,6 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -61,10 +58,15 @@ public final class WgUpCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        WgQuick.Target resolved = resolve();
+        WgQuick.Target resolved = WgCommand.target(spec, target);
         WgQuickConfig config = read(resolved.configFile());
         boolean detached = "true".equals(System.getenv(DETACHED_VARIABLE));
         if (!foreground && !detached) {
+            // Checked here too: the answering socket is how this process learns that its child is up.
+            if (WgQuick.isRunning(resolved.interfaceName(), DeviceOptions.DEFAULT_SOCKET_DIRECTORY)) {
+                throw new IOException("interface " + resolved.interfaceName() + " is already running: "
+                        + DeviceOptions.DEFAULT_SOCKET_DIRECTORY.resolve(resolved.interfaceName() + ".sock") + " answers");
+            }
             return detach(resolved.interfaceName());
         }
         WgQuickInterface running = WgQuick.up(config, resolved.interfaceName(), null,
@@ -78,14 +80,6 @@ public final class WgUpCommand implements Callable<Integer> {
         running.close();
         log.info("Interface {} is down: {}", resolved.interfaceName(), reason);
         return 0;
-    }
-
-    private WgQuick.Target resolve() {
-        try {
-            return WgQuick.Target.of(target);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
-        }
     }
 
     private static WgQuickConfig read(Path file) throws IOException {
@@ -119,14 +113,13 @@ public final class WgUpCommand implements Callable<Integer> {
         Process child = builder.start();
         PrintWriter err = spec.commandLine().getErr();
         Thread relay = Thread.ofPlatform().daemon().start(() -> relay(child.getErrorStream(), err));
-        Path socket = DeviceOptions.DEFAULT_SOCKET_DIRECTORY.resolve(interfaceName + ".sock");
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!child.isAlive()) {
                 relay.join(1000);
                 return child.exitValue() == 0 ? 1 : child.exitValue();
             }
-            if (answers(socket)) {
+            if (WgQuick.isRunning(interfaceName, DeviceOptions.DEFAULT_SOCKET_DIRECTORY)) {
                 err.println("zonewire wg up: interface " + interfaceName + " is up (process " + child.pid() + ")");
                 err.flush();
                 return 0;
@@ -147,14 +140,6 @@ public final class WgUpCommand implements Callable<Integer> {
             }
         } catch (IOException e) {
             // the child went away, or we are exiting
-        }
-    }
-
-    private static boolean answers(Path socket) {
-        try (SocketChannel probe = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
-            return probe.isConnected();
-        } catch (IOException e) {
-            return false;
         }
     }
 }

@@ -59,7 +59,7 @@ class WgCommandTest {
 
 
     @Test
-    void upDetachesOnceTheInterfaceAnswersAndDownStopsIt() throws Exception {
+    void upDetachesOnceTheInterfaceAnswersRefusesASecondOneAndDownStopsIt() throws Exception {
         Path file = writeConfig(name, "Address = 10.66.0.1/24\n");
 
         Result up = zonewire("wg", "up", file.toString());
@@ -73,6 +73,10 @@ class WgCommandTest {
         assertThat(exec(List.of("ip", "netns", "exec", namespace, "ip", "-o", "addr", "show", "dev", name)).output())
                 .contains("inet 10.66.0.1/24");
         assertThat(exec(List.of("wg", "show", name, "listen-port")).output().strip()).isEqualTo("51999");
+        Result again = zonewire("wg", "up", file.toString());
+        assertThat(again.exitCode()).isEqualTo(1);
+        assertThat(again.output().strip()).isEqualTo("zonewire wg up: interface " + name + " is already running: "
+                + "/var/run/wireguard/" + name + ".sock answers");
 
         Result down = zonewire("wg", "down", name);
 

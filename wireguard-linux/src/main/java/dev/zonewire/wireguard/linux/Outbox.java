@@ -18,6 +18,12 @@ import java.util.function.Supplier;
  * system call and crosses the stack once. Not thread-safe: every packet thread has its own.
  */
 final class Outbox implements AutoCloseable {
+    /**
+     * The most bytes one send (a GSO slot) may carry: the kernel refuses a larger UDP payload
+     * (65,535 less the IPv4 and UDP headers) with EMSGSIZE.
+     */
+    static final int MAX_SEND_BYTES = 65_535 - 20 - 8;
+
     private final Supplier<UdpBinding> binding;
     private final DeviceCounters counters;
     private final Family ipv4;
@@ -133,7 +139,7 @@ final class Outbox implements AutoCloseable {
 
         private boolean fitsOpenSlot(InetSocketAddress destination, int length) {
             return segmentation && slots > 0 && !slotClosed && length <= slotSegment
-                    && slotCount < UdpSocket.MAX_GSO_SEGMENTS && slotLength + length <= batch.slotSize()
+                    && slotCount < UdpSocket.MAX_GSO_SEGMENTS && slotLength + length <= MAX_SEND_BYTES
                     && (destination == slotDestination || destination.equals(slotDestination));
         }
 

@@ -175,7 +175,7 @@ final class UapiServer implements AutoCloseable {
         }
     }
 
-    private static boolean answers(Path path) {
+    static boolean answers(Path path) {
         if (!Files.exists(path, LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }

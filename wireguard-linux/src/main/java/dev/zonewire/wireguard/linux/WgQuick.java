@@ -84,6 +84,11 @@ public final class WgQuick {
         }
     }
 
+    /** Whether a process (ours or wireguard-go) answers on the UAPI socket of interface {@code name}. */
+    public static boolean isRunning(String name, Path socketDirectory) {
+        return UapiServer.answers(UapiServer.socketPath(socketDirectory, name));
+    }
+
     /**
      * Stops the userspace interface {@code name} (ours or wireguard-go's) by removing its UAPI
      * socket, the signal both watch for, and waits until the process has let go of it.
