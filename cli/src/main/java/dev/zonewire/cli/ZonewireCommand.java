@@ -2,6 +2,8 @@ package dev.zonewire.cli;
 
 import dev.zonewire.cli.logging.Logging;
 import dev.zonewire.cli.logging.LoggingOptions;
+import dev.zonewire.cli.relay.RelayCommand;
+import dev.zonewire.cli.wg.WgCommand;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.LoggerFactory;
@@ -20,7 +22,7 @@ import picocli.CommandLine.Spec;
         scope = ScopeType.INHERIT,
         versionProvider = VersionCommand.Provider.class,
         description = "Zero-trust network access: client, gateway, relay and portal.",
-        subcommands = {VersionCommand.class})
+        subcommands = {VersionCommand.class, RelayCommand.class, WgCommand.class})
 public final class ZonewireCommand implements Runnable {
 
     @Mixin
@@ -65,14 +67,17 @@ public final class ZonewireCommand implements Runnable {
             described = described.getCause();
         }
         String reason = described.getMessage() != null ? described.getMessage() : described.getClass().getSimpleName();
-        command.getErr().println("zonewire " + command.getCommandName() + ": " + reason);
+        command.getErr().println(command.getCommandSpec().qualifiedName() + ": " + reason);
         LoggerFactory.getLogger(ZonewireCommand.class).debug("{} failed", command.getCommandName(), failure);
         return 1;
     }
 
-    /** The name of the subcommand that runs (e.g. "relay"), which names its log file. */
+    /**
+     * The name of the component that runs, which names its log file: the subcommand of zonewire
+     * ("relay"; "wg" for "wg up").
+     */
     private static String componentName(ParseResult parseResult) {
         List<CommandLine> commands = parseResult.asCommandLineList();
-        return commands.getLast().getCommandName();
+        return commands.size() > 1 ? commands.get(1).getCommandName() : commands.getFirst().getCommandName();
     }
 }

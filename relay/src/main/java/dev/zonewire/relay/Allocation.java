@@ -14,6 +14,8 @@ import java.util.Map;
  */
 final class Allocation {
     final InetSocketAddress client;
+    /** The client's IP address bytes, made once so that relaying needs no copy of them. */
+    final byte[] clientAddress;
     final int port;
     final TransactionId createdBy;
     boolean ipv4;
@@ -25,6 +27,7 @@ final class Allocation {
 
     Allocation(InetSocketAddress client, int port, boolean ipv4, boolean ipv6, long expiresAt, TransactionId createdBy) {
         this.client = client;
+        this.clientAddress = client.getAddress().getAddress();
         this.port = port;
         this.ipv4 = ipv4;
         this.ipv6 = ipv6;

@@ -10,6 +10,8 @@ final class ChannelBinding {
     final Allocation allocation;
     final int number;
     final InetSocketAddress peer;
+    /** The peer's IP address bytes, made once so that relaying needs no copy of them. */
+    final byte[] peerAddress;
     long expiresAt;
     boolean bound = true;
     boolean live = true;
@@ -18,6 +20,7 @@ final class ChannelBinding {
         this.allocation = allocation;
         this.number = number;
         this.peer = peer;
+        this.peerAddress = peer.getAddress().getAddress();
         this.expiresAt = expiresAt;
     }
 }

@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
  */
 public final class Forward {
     InetSocketAddress destination;
+    byte[] destinationAddress;
     int sourcePort;
     int channel;
     int payloadOffset;
@@ -16,6 +17,15 @@ public final class Forward {
     /** The peer (for client data) or the client (for peer data). */
     public InetSocketAddress destination() {
         return destination;
+    }
+
+    /** The destination's IP address (4 or 16 bytes), for drivers that write addresses themselves; do not modify it. */
+    public byte[] destinationAddress() {
+        return destinationAddress;
+    }
+
+    public int destinationPort() {
+        return destination.getPort();
     }
 
     /** The local port to send from: the allocation port towards a peer, 0 (the listen port) towards a client. */
@@ -37,8 +47,10 @@ public final class Forward {
         return payloadLength;
     }
 
-    Forward set(InetSocketAddress destination, int sourcePort, int channel, int payloadOffset, int payloadLength) {
+    Forward set(InetSocketAddress destination, byte[] destinationAddress, int sourcePort, int channel,
+                int payloadOffset, int payloadLength) {
         this.destination = destination;
+        this.destinationAddress = destinationAddress;
         this.sourcePort = sourcePort;
         this.channel = channel;
         this.payloadOffset = payloadOffset;

@@ -11,12 +11,16 @@ import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The relay's nonces. Minting one stores nothing: a nonce is its mint time and a MAC over that
- * time, written as a UUID, so a flood of unauthenticated requests cannot grow any table. Each
+ * time, written as a UUID, so a flood of unauthenticated requests cannot grow any table. The
+ * time's lowest 16 bits (65 µs) hold a serial number instead, so that nonces minted at the same
+ * instant differ: otherwise a nonce used up at an instant would be minted again at that instant
+ * (a virtual clock stands still between events), and its client could never authenticate. Each
  * nonce authorises {@value #USES} requests and expires after the configured lifetime. Use counts
  * are only recorded for requests that passed authentication, in a table of bounded size.
  */
 final class Nonces {
     static final int USES = 100;
+    private static final long SERIAL_BITS = 0xFFFF;
 
     enum Verdict { UNPARSEABLE, STALE, USABLE }
 
@@ -24,6 +28,7 @@ final class Nonces {
     private final long lifetimeNanos;
     private final int capacity;
     private final Map<UUID, Integer> remainingUses = new LinkedHashMap<>();
+    private long serial;
 
     Nonces(byte[] key, long lifetimeNanos, int capacity) {
         try {
@@ -37,7 +42,8 @@ final class Nonces {
     }
 
     String mint(long nowNanos) {
-        return new UUID(nowNanos, tag(nowNanos)).toString();
+        long stamp = (nowNanos & ~SERIAL_BITS) | (serial++ & SERIAL_BITS);
+        return new UUID(stamp, tag(stamp)).toString();
     }
 
     Verdict check(String text, long nowNanos) {
@@ -45,8 +51,8 @@ final class Nonces {
         if (nonce == null) {
             return Verdict.UNPARSEABLE;
         }
-        long mintedAt = nonce.getMostSignificantBits();
-        if (nonce.getLeastSignificantBits() != tag(mintedAt) || !isFresh(mintedAt, nowNanos)) {
+        long stamp = nonce.getMostSignificantBits();
+        if (nonce.getLeastSignificantBits() != tag(stamp) || !isFresh(stamp, nowNanos)) {
             return Verdict.STALE;
         }
         Integer remaining = remainingUses.get(nonce);
@@ -72,13 +78,13 @@ final class Nonces {
         return remainingUses.size();
     }
 
-    private boolean isFresh(long mintedAt, long nowNanos) {
-        long age = nowNanos - mintedAt;
+    private boolean isFresh(long stamp, long nowNanos) {
+        long age = nowNanos - (stamp & ~SERIAL_BITS);
         return age >= 0 && age < lifetimeNanos;
     }
 
-    private long tag(long mintedAt) {
-        byte[] digest = mac.doFinal(ByteBuffer.allocate(8).putLong(mintedAt).array());
+    private long tag(long stamp) {
+        byte[] digest = mac.doFinal(ByteBuffer.allocate(8).putLong(stamp).array());
         return ByteBuffer.wrap(digest).getLong();
     }
 

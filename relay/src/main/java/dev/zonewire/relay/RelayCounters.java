@@ -20,6 +20,10 @@ final class RelayCounters {
         drops[reason.ordinal()]++;
     }
 
+    void drop(DropReason reason, long count) {
+        drops[reason.ordinal()] += count;
+    }
+
     void response(int method, int errorCode) {
         String code = errorCode == 0 ? "success" : Integer.toString(errorCode);
         responses.computeIfAbsent(new RelayStats.ResponseLabel(StunMethod.name(method), code), label -> new long[1])[0]++;

@@ -123,7 +123,7 @@ public final class RelayServer {
         }
         counters.peerToClientPackets++;
         counters.peerToClientBytes += length;
-        return forward.set(allocation.client, 0, binding.number, datagram.position(), length);
+        return forward.set(allocation.client, allocation.clientAddress, 0, binding.number, datagram.position(), length);
     }
 
     /** Expires allocations and channels whose time has come. */
@@ -213,9 +213,9 @@ public final class RelayServer {
         return secret;
     }
 
-    /** Counts a datagram the driver dropped (too large, send failed). */
-    public void countDrop(DropReason reason) {
-        counters.drop(reason);
+    /** Counts datagrams the driver dropped (e.g. sends the kernel refused). */
+    public void countDrops(DropReason reason, long count) {
+        counters.drop(reason, count);
     }
 
     public RelayStats stats() {
@@ -240,7 +240,7 @@ public final class RelayServer {
         }
         counters.clientToPeerPackets++;
         counters.clientToPeerBytes += length;
-        return forward.set(binding.peer, allocation.port, binding.number,
+        return forward.set(binding.peer, binding.peerAddress, allocation.port, binding.number,
                 datagram.position() + ChannelData.HEADER_LENGTH, length);
     }
 

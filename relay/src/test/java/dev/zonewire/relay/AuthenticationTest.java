@@ -104,6 +104,23 @@ class AuthenticationTest {
     }
 
     @Test
+    void theFresh438NonceWorksEvenIfTheClockHasNotMovedSinceTheOldOneWasUsedUp() {
+        client.fetchNonce();
+        String usedUp = client.nonce;
+        assertSuccess(client.allocate());
+        for (int i = 0; i < 99; i++) {
+            client.request(StunMethod.REFRESH);
+        }
+        StunMessage stale = client.request(StunMethod.REFRESH);
+        client.nonce = stale.first(StunAttribute.Nonce.class).orElseThrow().value();
+
+        StunMessage retried = client.request(StunMethod.REFRESH);
+
+        assertThat(client.nonce).isNotEqualTo(usedUp);
+        assertSuccess(retried);
+    }
+
+    @Test
     void nonceExpiresAfterItsLifetime() {
         client.fetchNonce();
 

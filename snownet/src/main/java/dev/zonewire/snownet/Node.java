@@ -34,7 +34,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -150,7 +149,7 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
     private boolean closing;
 
     /**
-     * @param random    for keys, ICE credentials and tie-breakers, TURN transaction ids and relay
+     * @param random    for keys, ICE tie-breakers and check ids, TURN transaction ids and relay
      *                  choice: a {@link java.security.SecureRandom} outside tests
      * @param wallClock the current wall-clock time, for WireGuard handshake timestamps
      * @param now       the monotonic time in nanoseconds at the same moment
@@ -549,7 +548,7 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
                 if (allocation == null || !allocation.wrapChannelData(relayed.remote(), packet, now)) {
                     yield refused(DropReason.NO_PATH);
                 }
-                yield relayed.sendVia(allocation.activeServer().orElseThrow());
+                yield relayed.sendVia(allocation.activeServerAddress());
             }
         };
     }
@@ -756,11 +755,9 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
     private void onNominationLost(Connection<C, R> connection, IceEvent.NominationLost lost, long now) {
         R ours = relayOwning(connection, lost.localBase());
         R theirs = relayAt(lost.remote());
-        for (R suspect : ours == null || ours.equals(theirs) ? Arrays.asList(theirs) : Arrays.asList(ours, theirs)) {
-            if (suspect != null) {
-                allocations.get(suspect).probe(now);
-                allocations.get(suspect).refresh(now);
-            }
+        checkRelay(ours, now);
+        if (theirs != null && !theirs.equals(ours)) {
+            checkRelay(theirs, now);
         }
         boolean peerOnRelay = connection.agent.remoteCandidates().stream().anyMatch(candidate ->
                 candidate.kind() == Candidate.Kind.RELAYED && candidate.address().equals(lost.remote()));
@@ -769,6 +766,13 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
             rehome(connection, ours, now);
         }
         drainAllocations(now);
+    }
+
+    private void checkRelay(R relay, long now) {
+        if (relay != null) {
+            allocations.get(relay).probe(now);
+            allocations.get(relay).refresh(now);
+        }
     }
 
     /** A relay did not answer a probe: every connection on it moves to another relay. */
@@ -1082,7 +1086,7 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
                 if (framed == null) {
                     count(DropReason.NO_PATH);
                 } else {
-                    queue(new Transmit(null, allocation.activeServer().orElseThrow(), framed));
+                    queue(new Transmit(null, allocation.activeServerAddress(), framed));
                 }
             }
         }

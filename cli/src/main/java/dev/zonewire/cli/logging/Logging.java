@@ -60,6 +60,15 @@ public final class Logging {
         }
     }
 
+    /**
+     * Stops the human-readable lines on stderr; the log files go on. A process that detached from
+     * its terminal calls it once it is up, since nobody reads its stderr any more.
+     */
+    public static void stopStderr() {
+        LoggerContext context = (LoggerContext) LoggerFactory.getILoggerFactory();
+        context.getLogger(Logger.ROOT_LOGGER_NAME).detachAppender("stderr");
+    }
+
     private static boolean isJettyLogger(String name) {
         return name.equals(JETTY) || name.startsWith(JETTY + ".");
     }

@@ -76,6 +76,11 @@ final class Libc {
             function("recvmmsg", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT, ADDRESS);
     private static final MethodHandle IF_NAMETOINDEX = function("if_nametoindex", JAVA_INT, ADDRESS);
     private static final MethodHandle SETNS = function("setns", JAVA_INT, JAVA_INT, JAVA_INT);
+    private static final MethodHandle EPOLL_CREATE1 = function("epoll_create1", JAVA_INT, JAVA_INT);
+    private static final MethodHandle EPOLL_CTL =
+            function("epoll_ctl", JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS);
+    private static final MethodHandle EPOLL_WAIT =
+            function("epoll_wait", JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT);
 
     private Libc() {
     }
@@ -286,6 +291,33 @@ final class Libc {
             return result((int) SETNS.invokeExact(state, fd, namespaceType), state);
         } catch (Throwable t) {
             throw failed("setns", t);
+        }
+    }
+
+    static int epollCreate1(int flags) {
+        MemorySegment state = callState();
+        try {
+            return result((int) EPOLL_CREATE1.invokeExact(state, flags), state);
+        } catch (Throwable t) {
+            throw failed("epoll_create1", t);
+        }
+    }
+
+    static int epollCtl(int epollFd, int operation, int fd, MemorySegment event) {
+        MemorySegment state = callState();
+        try {
+            return result((int) EPOLL_CTL.invokeExact(state, epollFd, operation, fd, event), state);
+        } catch (Throwable t) {
+            throw failed("epoll_ctl", t);
+        }
+    }
+
+    static int epollWait(int epollFd, MemorySegment events, int capacity, int timeoutMillis) {
+        MemorySegment state = callState();
+        try {
+            return result((int) EPOLL_WAIT.invokeExact(state, epollFd, events, capacity, timeoutMillis), state);
+        } catch (Throwable t) {
+            throw failed("epoll_wait", t);
         }
     }
 

@@ -22,6 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>One thread may wait for readability while another waits for writability; two threads
  * waiting for the same direction is not supported (each direction has one pollfd buffer).
+ *
+ * <p>A descriptor made without a wake-up ({@code wakeable} false) saves the eventfd: its owner
+ * waits on it only with a timeout, or not at all (an event loop polling many sockets), because
+ * {@link #close()} cannot interrupt such a wait.
  */
 final class NativeFd implements AutoCloseable {
     private static final int CLOSED = 1 << 30;
@@ -36,10 +40,15 @@ final class NativeFd implements AutoCloseable {
     private final AtomicInteger state = new AtomicInteger();
     private final MemorySegment wakeValue;
 
-    /** Takes ownership of {@code fd}, which must already be non-blocking. */
+    /** Takes ownership of {@code fd}, which must already be non-blocking; {@link #close()} wakes waiters. */
     NativeFd(int fd, String description) throws ErrnoException {
-        int wake = Libc.eventfd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK);
-        if (wake < 0) {
+        this(fd, description, true);
+    }
+
+    /** Takes ownership of {@code fd}; with {@code wakeable} false there is no eventfd (see the class comment). */
+    NativeFd(int fd, String description, boolean wakeable) throws ErrnoException {
+        int wake = wakeable ? Libc.eventfd(0, Libc.EFD_CLOEXEC | Libc.EFD_NONBLOCK) : -1;
+        if (wakeable && wake < 0) {
             Libc.close(fd);
             arena.close();
             throw new ErrnoException("eventfd for " + description, -wake);
@@ -105,7 +114,9 @@ final class NativeFd implements AutoCloseable {
                 break;
             }
         }
-        Libc.write(wakeFd, wakeValue, Long.BYTES);
+        if (wakeFd >= 0) {
+            Libc.write(wakeFd, wakeValue, Long.BYTES);
+        }
         release();
     }
 
@@ -116,12 +127,15 @@ final class NativeFd implements AutoCloseable {
 
     private boolean await(MemorySegment pollFds, int timeoutMillis) throws IOException {
         while (true) {
-            int ready = Libc.poll(pollFds, 2, timeoutMillis);
+            int ready = Libc.poll(pollFds, wakeFd >= 0 ? 2 : 1, timeoutMillis);
             if (ready == -Errno.EINTR) {
                 continue;
             }
-            Libc.check(ready, "poll " + description);
-            if (pollFds.get(JAVA_SHORT, POLLFD_SIZE + 6) != 0 || !isOpen()) {
+            if (ready < 0) {
+                // Not Libc.check: the message would be built on every call of this hot path.
+                throw new ErrnoException("poll " + description, -ready);
+            }
+            if ((wakeFd >= 0 && pollFds.get(JAVA_SHORT, POLLFD_SIZE + 6) != 0) || !isOpen()) {
                 throw new AsynchronousCloseException();
             }
             return ready > 0;
@@ -139,7 +153,9 @@ final class NativeFd implements AutoCloseable {
 
     private void closeNow() {
         Libc.close(fd);
-        Libc.close(wakeFd);
+        if (wakeFd >= 0) {
+            Libc.close(wakeFd);
+        }
         arena.close();
     }
 }

@@ -80,6 +80,7 @@ public final class Rtnetlink implements AutoCloseable {
     private static final int RTN_UNICAST = 1;
     private static final int FRA_PRIORITY = 6;
     private static final int FRA_FWMARK = 10;
+    private static final int FRA_SUPPRESS_PREFIXLEN = 14;
     private static final int FRA_TABLE = 15;
     private static final int FRA_FWMASK = 16;
     private static final int FRA_PROTOCOL = 21;
@@ -235,6 +236,19 @@ public final class Rtnetlink implements AutoCloseable {
         transact(() -> "remove rule " + rule);
     }
 
+    /** Adds a rule that suppresses short prefixes of a table ({@code ip rule add ... suppress_prefixlength}). */
+    public synchronized void addRule(SuppressRule rule) throws IOException {
+        suppressRuleRequest(RTM_NEWRULE, NLM_F_CREATE | NLM_F_EXCL, rule);
+        message.attributeU8(FRA_PROTOCOL, RTPROT_KERNEL);
+        transact(() -> "add rule " + rule);
+    }
+
+    /** Removes such a rule; ENOENT when there is none. */
+    public synchronized void removeRule(SuppressRule rule) throws IOException {
+        suppressRuleRequest(RTM_DELRULE, 0, rule);
+        transact(() -> "remove rule " + rule);
+    }
+
     @Override
     public synchronized void close() {
         if (!closed) {
@@ -300,6 +314,16 @@ public final class Rtnetlink implements AutoCloseable {
         if (rule.priority() != 0) {
             message.attributeU32(FRA_PRIORITY, rule.priority());
         }
+    }
+
+    private void suppressRuleRequest(int type, int flags, SuppressRule rule) {
+        boolean smallTable = Integer.compareUnsigned(rule.table(), 256) < 0;
+        message.begin(type, NLM_F_REQUEST | NLM_F_ACK | flags, ++sequence)
+                .u8(rule.ipv6() ? AF_INET6 : AF_INET).u8(0).u8(0).u8(0)
+                .u8(smallTable ? rule.table() : 0).u8(0).u8(0).u8(FR_ACT_TO_TBL)
+                .u32(0)
+                .attributeU32(FRA_TABLE, rule.table())
+                .attributeU32(FRA_SUPPRESS_PREFIXLEN, rule.suppressPrefixLength());
     }
 
     /**

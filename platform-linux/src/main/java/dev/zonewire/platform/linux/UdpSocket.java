@@ -11,6 +11,7 @@ import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * A UDP socket for the data path: many datagrams per system call ({@code recvmmsg},
@@ -97,7 +98,7 @@ public final class UdpSocket implements AutoCloseable {
         int family = ipv6 ? SocketAddresses.AF_INET6 : SocketAddresses.AF_INET;
         int descriptor = Libc.check(Libc.socket(family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_UDP),
                 "open " + (ipv6 ? "IPv6" : "IPv4") + " UDP socket");
-        NativeFd fd = new NativeFd(descriptor, "UDP socket");
+        NativeFd fd = new NativeFd(descriptor, "UDP socket", !options.polled());
         try (Arena arena = Arena.ofConfined()) {
             Options socket = new Options(descriptor, arena, format(options.bindAddress()));
             if (ipv6) {
@@ -129,8 +130,9 @@ public final class UdpSocket implements AutoCloseable {
             Libc.check(Libc.getsockname(descriptor, address, addressLength), "read address of UDP socket");
             UdpSocket udp = new UdpSocket(fd, ipv6, SocketAddresses.read(address), receiveOffload, sendOffload,
                     socket.get(SOL_SOCKET, SO_RCVBUF, "SO_RCVBUF"), socket.get(SOL_SOCKET, SO_SNDBUF, "SO_SNDBUF"));
-            LOG.info("Opened {} (receive buffer {} B, send buffer {} B, GRO {}, GSO {})", udp.description,
-                    udp.receiveBufferSize, udp.sendBufferSize, receiveOffload, sendOffload);
+            LOG.atLevel(options.polled() ? Level.DEBUG : Level.INFO)
+                    .log("Opened {} (receive buffer {} B, send buffer {} B, GRO {}, GSO {})", udp.description,
+                            udp.receiveBufferSize, udp.sendBufferSize, receiveOffload, sendOffload);
             return udp;
         } catch (IOException | RuntimeException e) {
             fd.close();
@@ -256,6 +258,11 @@ public final class UdpSocket implements AutoCloseable {
 
     public boolean isOpen() {
         return fd.isOpen();
+    }
+
+    /** The descriptor, for a {@link UdpPoller} to watch. */
+    NativeFd descriptor() {
+        return fd;
     }
 
     /** Closes the socket and wakes a thread blocked in {@code receive}. */

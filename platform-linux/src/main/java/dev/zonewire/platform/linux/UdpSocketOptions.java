@@ -16,9 +16,14 @@ import java.util.Objects;
  *     have room for 65535 bytes
  * @param firewallMark {@code SO_MARK} for every datagram sent, 0 for none (needs CAP_NET_ADMIN);
  *     the reference marks its sockets so their traffic skips the tunnel's routing table
+ * @param polled the socket is one of many that an event loop waits on through a {@link UdpPoller}
+ *     (a relay has one per allocation): it then holds one file descriptor instead of two (no
+ *     wake-up eventfd, so {@link UdpSocket#close()} does not wake a thread blocked in
+ *     {@code receive}: read it with timeout 0 once the poller reported it), and its opening is
+ *     logged at DEBUG rather than INFO
  */
 public record UdpSocketOptions(InetSocketAddress bindAddress, int receiveBufferSize, int sendBufferSize,
-        boolean receiveOffload, int firewallMark) {
+        boolean receiveOffload, int firewallMark, boolean polled) {
     public UdpSocketOptions {
         Objects.requireNonNull(bindAddress, "bindAddress");
         if (bindAddress.isUnresolved()) {
@@ -29,20 +34,27 @@ public record UdpSocketOptions(InetSocketAddress bindAddress, int receiveBufferS
         }
     }
 
-    /** Bound to {@code address}, system buffer sizes, no GRO, no mark. */
+    /** Bound to {@code address}, system buffer sizes, no GRO, no mark, not polled. */
     public static UdpSocketOptions bind(InetSocketAddress address) {
-        return new UdpSocketOptions(address, 0, 0, false, 0);
+        return new UdpSocketOptions(address, 0, 0, false, 0, false);
     }
 
     public UdpSocketOptions withBufferSizes(int receive, int send) {
-        return new UdpSocketOptions(bindAddress, receive, send, receiveOffload, firewallMark);
+        return new UdpSocketOptions(bindAddress, receive, send, receiveOffload, firewallMark, polled);
     }
 
     public UdpSocketOptions withReceiveOffload(boolean receiveOffload) {
-        return new UdpSocketOptions(bindAddress, receiveBufferSize, sendBufferSize, receiveOffload, firewallMark);
+        return new UdpSocketOptions(bindAddress, receiveBufferSize, sendBufferSize, receiveOffload, firewallMark,
+                polled);
     }
 
     public UdpSocketOptions withFirewallMark(int firewallMark) {
-        return new UdpSocketOptions(bindAddress, receiveBufferSize, sendBufferSize, receiveOffload, firewallMark);
+        return new UdpSocketOptions(bindAddress, receiveBufferSize, sendBufferSize, receiveOffload, firewallMark,
+                polled);
+    }
+
+    public UdpSocketOptions withPolled(boolean polled) {
+        return new UdpSocketOptions(bindAddress, receiveBufferSize, sendBufferSize, receiveOffload, firewallMark,
+                polled);
     }
 }

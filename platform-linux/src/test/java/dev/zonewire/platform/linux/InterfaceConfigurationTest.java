@@ -123,6 +123,21 @@ class InterfaceConfigurationTest {
     }
 
     @Test
+    void aSuppressingRuleIsWhatIpReports() throws IOException {
+        SuppressRule ipv4 = new SuppressRule(false, Route.MAIN_TABLE, 0);
+        SuppressRule ipv6 = new SuppressRule(true, Route.MAIN_TABLE, 0);
+
+        netlink.addRule(ipv4);
+        netlink.addRule(ipv6);
+
+        assertThat(namespace.run("ip", "-4", "rule", "show")).contains("from all lookup main suppress_prefixlength 0");
+        assertThat(namespace.run("ip", "-6", "rule", "show")).contains("from all lookup main suppress_prefixlength 0");
+        netlink.removeRule(ipv4);
+        netlink.removeRule(ipv6);
+        assertThat(namespace.run("ip", "rule", "show")).doesNotContain("suppress_prefixlength");
+    }
+
+    @Test
     void anAddressAddedTwiceFailsWithTheOperationAndEexist() throws IOException {
         netlink.addAddress(tun.index(), IpPrefix.parse("100.64.7.1/32"));
 

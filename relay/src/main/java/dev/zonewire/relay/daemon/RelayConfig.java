@@ -2,6 +2,7 @@ package dev.zonewire.relay.daemon;
 
 import dev.zonewire.common.Secret;
 import dev.zonewire.relay.RelayServerConfig;
+import dev.zonewire.relay.portal.PortalSettings;
 
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -25,10 +26,12 @@ import java.nio.file.Path;
  * @param stateDir directory keeping the stamp secret across restarts; null: the secret lives in memory only
  * @param stampSecret a fixed stamp secret (standalone mode); wins over stateDir
  * @param rngSeed seeds all randomness, the stamp secret included (tests and debugging only); null: secure random
+ * @param portal how to reach the portal; null: standalone, no portal
  */
 public record RelayConfig(Inet4Address publicIp4, Inet6Address publicIp6, InetAddress bindIp4, InetAddress bindIp6,
                           int listenPort, int lowestPort, int highestPort, InetSocketAddress healthAddress,
-                          InetSocketAddress metricsAddress, Path stateDir, Secret stampSecret, Long rngSeed) {
+                          InetSocketAddress metricsAddress, Path stateDir, Secret stampSecret, Long rngSeed,
+                          PortalSettings portal) {
 
     public static final int DEFAULT_LISTEN_PORT = 3478;
     public static final InetSocketAddress DEFAULT_HEALTH_ADDRESS = new InetSocketAddress(8080);
@@ -48,42 +51,47 @@ public record RelayConfig(Inet4Address publicIp4, Inet6Address publicIp6, InetAd
     public static RelayConfig of(Inet4Address publicIp4, Inet6Address publicIp6) {
         return new RelayConfig(publicIp4, publicIp6, null, null, DEFAULT_LISTEN_PORT,
                 RelayServerConfig.DEFAULT_LOWEST_PORT, RelayServerConfig.DEFAULT_HIGHEST_PORT,
-                DEFAULT_HEALTH_ADDRESS, null, null, null, null);
+                DEFAULT_HEALTH_ADDRESS, null, null, null, null, null);
     }
 
     public RelayConfig withBind(InetAddress ip4, InetAddress ip6) {
         return new RelayConfig(publicIp4, publicIp6, ip4, ip6, listenPort, lowestPort, highestPort, healthAddress,
-                metricsAddress, stateDir, stampSecret, rngSeed);
+                metricsAddress, stateDir, stampSecret, rngSeed, portal);
     }
 
     public RelayConfig withListenPort(int port) {
         return new RelayConfig(publicIp4, publicIp6, bindIp4, bindIp6, port, lowestPort, highestPort, healthAddress,
-                metricsAddress, stateDir, stampSecret, rngSeed);
+                metricsAddress, stateDir, stampSecret, rngSeed, portal);
     }
 
     public RelayConfig withPortRange(int lowest, int highest) {
         return new RelayConfig(publicIp4, publicIp6, bindIp4, bindIp6, listenPort, lowest, highest, healthAddress,
-                metricsAddress, stateDir, stampSecret, rngSeed);
+                metricsAddress, stateDir, stampSecret, rngSeed, portal);
     }
 
     public RelayConfig withHttp(InetSocketAddress health, InetSocketAddress metrics) {
         return new RelayConfig(publicIp4, publicIp6, bindIp4, bindIp6, listenPort, lowestPort, highestPort, health,
-                metrics, stateDir, stampSecret, rngSeed);
+                metrics, stateDir, stampSecret, rngSeed, portal);
     }
 
     public RelayConfig withStateDir(Path dir) {
         return new RelayConfig(publicIp4, publicIp6, bindIp4, bindIp6, listenPort, lowestPort, highestPort, healthAddress,
-                metricsAddress, dir, stampSecret, rngSeed);
+                metricsAddress, dir, stampSecret, rngSeed, portal);
     }
 
     public RelayConfig withStampSecret(Secret secret) {
         return new RelayConfig(publicIp4, publicIp6, bindIp4, bindIp6, listenPort, lowestPort, highestPort, healthAddress,
-                metricsAddress, stateDir, secret, rngSeed);
+                metricsAddress, stateDir, secret, rngSeed, portal);
     }
 
     public RelayConfig withRngSeed(Long seed) {
         return new RelayConfig(publicIp4, publicIp6, bindIp4, bindIp6, listenPort, lowestPort, highestPort, healthAddress,
-                metricsAddress, stateDir, stampSecret, seed);
+                metricsAddress, stateDir, stampSecret, seed, portal);
+    }
+
+    public RelayConfig withPortal(PortalSettings settings) {
+        return new RelayConfig(publicIp4, publicIp6, bindIp4, bindIp6, listenPort, lowestPort, highestPort, healthAddress,
+                metricsAddress, stateDir, stampSecret, rngSeed, settings);
     }
 
     RelayServerConfig serverConfig() {

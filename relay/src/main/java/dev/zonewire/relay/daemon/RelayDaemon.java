@@ -2,11 +2,12 @@ package dev.zonewire.relay.daemon;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.zonewire.phoenix.client.PortalChannel;
 import dev.zonewire.relay.RelayServer;
 import dev.zonewire.relay.RelayStats;
-import dev.zonewire.relay.driver.NioUdpSocketLayer;
 import dev.zonewire.relay.driver.RelayEventLoop;
-import dev.zonewire.relay.driver.UdpSocketLayer;
+import dev.zonewire.relay.driver.UdpSockets;
+import dev.zonewire.relay.portal.PortalLink;
 import dev.zonewire.stun.StampSecret;
 import io.prometheus.metrics.exporter.httpserver.MetricsHandler;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -21,31 +22,36 @@ import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
 /**
- * A running relay: the sans-IO server, its UDP event loop on one thread, and the HTTP endpoints
- * for /healthz and /metrics. {@link #requestStop()} once drains (no new allocations, existing
- * ones keep relaying until they end), twice stops at once. The portal link, when there is one,
- * reads {@link #stampSecret()} for its join and reports heartbeats to {@link #health()}.
+ * A running relay: the sans-IO server, its UDP event loop on one thread, the HTTP endpoints for
+ * /healthz and /metrics, and, unless it runs standalone, the portal link. {@link #requestStop()}
+ * once leaves the portal and drains (no new allocations, existing ones keep relaying until they
+ * end), twice stops at once. A fatal portal error stops the relay at once; {@link #failure()}
+ * then says why.
  */
 public final class RelayDaemon implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RelayDaemon.class);
 
     private final StampSecret stampSecret;
-    private final UdpSocketLayer sockets;
+    private final UdpSockets sockets;
     private final RelayEventLoop loop;
     private final Thread thread;
     private final int listenPort;
     private final RelayHealth health;
     private final List<HttpServer> httpServers = new ArrayList<>();
+    private volatile PortalChannel portal;
     private int stopRequests;
+    private volatile String failure;
 
-    private RelayDaemon(StampSecret stampSecret, UdpSocketLayer sockets, RelayEventLoop loop, int listenPort) {
+    private RelayDaemon(StampSecret stampSecret, UdpSockets sockets, RelayEventLoop loop, int listenPort) {
         this.stampSecret = stampSecret;
         this.sockets = sockets;
         this.loop = loop;
@@ -56,18 +62,25 @@ public final class RelayDaemon implements AutoCloseable {
 
     public static RelayDaemon start(RelayConfig config) throws IOException {
         RandomGenerator random = config.rngSeed() == null ? new SecureRandom() : new Random(config.rngSeed());
-        StampSecret secret = stampSecret(config, random);
+        StampSecret secret = StampSecretStore.resolve(config.stampSecret(), config.stateDir(), random);
         RelayServer server = new RelayServer(config.serverConfig(), secret, random);
-        UdpSocketLayer sockets = new NioUdpSocketLayer();
+        UdpSockets sockets = new UdpSockets();
+        RelayDaemon daemon;
         try {
-            RelayDaemon daemon = listen(config, server, sockets, secret);
+            daemon = listen(config, server, sockets, secret);
+        } catch (IOException | RuntimeException e) {
+            sockets.close();
+            throw e;
+        }
+        try {
             daemon.serveHttp(config);
             daemon.thread.start();
             log.info("Relay listening on port {} (IPv4 {}, IPv6 {}), allocations on {}-{}", daemon.listenPort,
                     config.publicIp4(), config.publicIp6(), config.lowestPort(), config.highestPort());
+            daemon.connectPortal(config);
             return daemon;
-        } catch (IOException | RuntimeException e) {
-            sockets.close();
+        } catch (IOException | RuntimeException | Error e) {
+            daemon.close();
             throw e;
         }
     }
@@ -95,14 +108,29 @@ public final class RelayDaemon implements AutoCloseable {
         return httpServers.isEmpty() ? null : httpServers.getFirst().getAddress();
     }
 
-    /** First call: graceful drain. Second call: stop now. */
+    /** First call: leave the portal and drain. Second call: stop now. */
     public synchronized void requestStop() {
         stopRequests++;
         if (stopRequests == 1) {
+            if (portal != null) {
+                // Closing waits for the portal's close handshake; the caller (a signal handler) should not.
+                PortalChannel leaving = portal;
+                Thread.ofVirtual().name("zw-relay-portal-close").start(leaving::close);
+            }
             loop.requestDrain();
         } else {
             loop.requestStop();
         }
+    }
+
+    /** Why the relay stopped on its own (the portal link failed), if it did. */
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** Waits until the relay has drained, been stopped or failed. */
+    public void awaitTermination() throws InterruptedException {
+        thread.join();
     }
 
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
@@ -113,21 +141,23 @@ public final class RelayDaemon implements AutoCloseable {
         return thread.isAlive();
     }
 
-    /** Stops at once and releases sockets and HTTP servers. */
+    /** Stops at once and releases the portal link, sockets and HTTP servers. */
     @Override
     public void close() {
+        synchronized (this) {
+            stopRequests = 2;
+        }
         loop.requestStop();
         try {
             thread.join(TimeUnit.SECONDS.toMillis(5));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        httpServers.forEach(server -> server.stop(0));
-        try {
-            sockets.close();
-        } catch (IOException e) {
-            log.warn("Closing sockets failed: {}", e.toString());
+        if (portal != null) {
+            portal.close();
         }
+        httpServers.forEach(server -> server.stop(0));
+        sockets.close();
     }
 
     private void runLoop() {
@@ -141,37 +171,43 @@ public final class RelayDaemon implements AutoCloseable {
         }
     }
 
-    private static StampSecret stampSecret(RelayConfig config, RandomGenerator random) throws IOException {
-        if (config.stampSecret() != null) {
-            return StampSecret.of(config.stampSecret());
+    private void connectPortal(RelayConfig config) {
+        if (config.portal() == null) {
+            log.warn("No portal token: running standalone, credentials come from the stamp secret alone");
+            return;
         }
-        if (config.stateDir() != null) {
-            return StampSecretStore.loadOrCreate(config.stateDir(), random);
-        }
-        return StampSecret.generate(random);
+        PortalLink link = new PortalLink(health::heartbeatSent, InstantSource.system(), this::fail);
+        portal = PortalChannel.start(PortalLink.channelConfig(config.portal(), stampSecret),
+                PortalLink.loginUrl(config.portal(), config.publicIp4(), config.publicIp6(), listenPort), link);
     }
 
-    private static RelayDaemon listen(RelayConfig config, RelayServer server, UdpSocketLayer sockets, StampSecret secret)
+    /** The portal link failed for good: the relay stops, as the reference's process exits. */
+    private void fail(String reason) {
+        synchronized (this) {
+            if (stopRequests > 0) {
+                return; // leaving the portal was asked for
+            }
+            stopRequests = 2;
+        }
+        failure = reason;
+        log.error(reason);
+        loop.requestStop();
+    }
+
+    private static RelayDaemon listen(RelayConfig config, RelayServer server, UdpSockets sockets, StampSecret secret)
             throws IOException {
         InetAddress bind4 = config.effectiveBindIp4();
         InetAddress bind6 = config.effectiveBindIp6();
-        boolean shared = bind4 != null && bind6 != null && bind4.isAnyLocalAddress() && bind6.isAnyLocalAddress();
         int listen4 = -1;
         int listen6 = -1;
         int port = config.listenPort();
-        if (shared) {
+        if (bind4 != null) {
+            listen4 = sockets.open(new InetSocketAddress(bind4, port));
+            port = sockets.localAddress(listen4).getPort();
+        }
+        if (bind6 != null) {
             listen6 = sockets.open(new InetSocketAddress(bind6, port));
-            listen4 = listen6;
             port = sockets.localAddress(listen6).getPort();
-        } else {
-            if (bind4 != null) {
-                listen4 = sockets.open(new InetSocketAddress(bind4, port));
-                port = sockets.localAddress(listen4).getPort();
-            }
-            if (bind6 != null) {
-                listen6 = sockets.open(new InetSocketAddress(bind6, port));
-                port = sockets.localAddress(listen6).getPort();
-            }
         }
         RelayEventLoop loop = new RelayEventLoop(server, sockets, bind4, bind6, listen4, listen6);
         return new RelayDaemon(secret, sockets, loop, port);
@@ -183,12 +219,12 @@ public final class RelayDaemon implements AutoCloseable {
         }
         PrometheusRegistry registry = new PrometheusRegistry();
         RelayMetrics.register(registry, loop::stats);
-        HttpServer healthServer = HttpServer.create(config.healthAddress(), 16);
+        HttpServer healthServer = httpServer(config.healthAddress(), "/healthz");
         healthServer.createContext("/healthz", this::answerHealth);
         httpServers.add(healthServer);
         HttpServer metricsServer = healthServer;
         if (config.metricsAddress() != null && !config.metricsAddress().equals(config.healthAddress())) {
-            metricsServer = HttpServer.create(config.metricsAddress(), 16);
+            metricsServer = httpServer(config.metricsAddress(), "/metrics");
             httpServers.add(metricsServer);
         }
         metricsServer.createContext("/metrics", new MetricsHandler(registry));
@@ -196,6 +232,16 @@ public final class RelayDaemon implements AutoCloseable {
             server.setExecutor(null);
             server.start();
         });
+    }
+
+    /** An HTTP server on {@code address}; a failure names the address, which the JDK's message does not. */
+    private static HttpServer httpServer(InetSocketAddress address, String path) throws IOException {
+        try {
+            return HttpServer.create(address, 16);
+        } catch (IOException e) {
+            throw new IOException("cannot serve " + path + " on " + address.getAddress().getHostAddress() + ":"
+                    + address.getPort() + ": " + e.getMessage(), e);
+        }
     }
 
     private void answerHealth(HttpExchange exchange) throws IOException {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,11 +26,33 @@ public final class StampSecretStore {
     private StampSecretStore() {
     }
 
+    /**
+     * The relay's stamp secret: {@code given} if there is one, else the one kept in
+     * {@code stateDir} (made there on first use), else a new one that lives in memory only.
+     */
+    public static StampSecret resolve(Secret given, Path stateDir, RandomGenerator random) throws IOException {
+        if (given != null) {
+            return StampSecret.of(given);
+        }
+        if (stateDir != null) {
+            return loadOrCreate(stateDir, random);
+        }
+        return StampSecret.generate(random);
+    }
+
     public static StampSecret loadOrCreate(Path stateDir, RandomGenerator random) throws IOException {
         Path file = stateDir.resolve(FILE_NAME);
-        if (Files.exists(file)) {
-            return read(file);
+        try {
+            return Files.exists(file) ? read(file) : create(stateDir, file, random);
+        } catch (FileSystemException e) {
+            // The JDK's message is often just the path; say what failed and why.
+            String reason = e.getReason() != null ? e.getReason() : e.getClass().getSimpleName();
+            throw new IOException("cannot keep the stamp secret in " + stateDir + ": " + reason
+                    + (e.getFile() != null && !e.getFile().equals(stateDir.toString()) ? " (" + e.getFile() + ")" : ""), e);
         }
+    }
+
+    private static StampSecret create(Path stateDir, Path file, RandomGenerator random) throws IOException {
         Files.createDirectories(stateDir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         StampSecret secret = StampSecret.generate(random);
         Path temporary = Files.createTempFile(stateDir, FILE_NAME, ".tmp",

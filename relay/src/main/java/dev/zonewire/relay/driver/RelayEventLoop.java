@@ -6,12 +6,11 @@ import dev.zonewire.relay.RelayEvent;
 import dev.zonewire.relay.RelayServer;
 import dev.zonewire.relay.RelayStats;
 import dev.zonewire.relay.Transmit;
-import dev.zonewire.stun.ChannelData;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
@@ -28,11 +27,11 @@ public final class RelayEventLoop implements Runnable {
     private static final long STATS_LOG_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final RelayServer server;
-    private final UdpSocketLayer sockets;
+    private final UdpSockets sockets;
     private final AllocationSockets allocations;
     private final int listenIpv4;
     private final int listenIpv6;
-    private final ByteBuffer transmitBuffer = ByteBuffer.allocateDirect(2048);
+    private final UdpSockets.Receiver receiver = this::onDatagram;
     private volatile boolean drainRequested;
     private volatile boolean stopRequested;
     private volatile RelayStats latestStats;
@@ -42,11 +41,13 @@ public final class RelayEventLoop implements Runnable {
     private long lastLoggedBytes;
 
     /**
+     * @param bindIp4 where IPv4 allocation sockets bind, or null
+     * @param bindIp6 where IPv6 allocation sockets bind, or null
      * @param listenIpv4 the listen socket for IPv4 clients, or -1
-     * @param listenIpv6 the listen socket for IPv6 clients (the same socket when it is dual-stack), or -1
+     * @param listenIpv6 the listen socket for IPv6 clients, or -1
      */
-    public RelayEventLoop(RelayServer server, UdpSocketLayer sockets, java.net.InetAddress bindIp4,
-                          java.net.InetAddress bindIp6, int listenIpv4, int listenIpv6) {
+    public RelayEventLoop(RelayServer server, UdpSockets sockets, InetAddress bindIp4, InetAddress bindIp6,
+                          int listenIpv4, int listenIpv6) {
         this.server = server;
         this.sockets = sockets;
         this.allocations = new AllocationSockets(sockets, bindIp4, bindIp6);
@@ -74,13 +75,15 @@ public final class RelayEventLoop implements Runnable {
             long deadline = server.pollTimeout();
             long wait = deadline == Long.MAX_VALUE ? MAX_WAIT_NANOS : Math.clamp(deadline - now, 0, MAX_WAIT_NANOS);
             try {
-                sockets.poll(wait, this::onDatagram);
+                sockets.poll(wait, receiver);
             } catch (IOException | RuntimeException e) {
                 log.warn("Receiving failed, continuing: {}", e.toString());
             }
             now = System.nanoTime();
             server.handleTimeout(now);
-            flush(now);
+            drainServer(now);
+            sockets.flush();
+            server.countDrops(DropReason.SEND_FAILED, sockets.takeSendFailures());
             publishStats(now);
         }
         latestStats = server.stats();
@@ -118,7 +121,7 @@ public final class RelayEventLoop implements Runnable {
             if (forward != null) {
                 relayToPeer(datagram, forward);
             }
-            flush(now);
+            drainServer(now);
             return;
         }
         int port = allocations.portOf(socket);
@@ -129,27 +132,28 @@ public final class RelayEventLoop implements Runnable {
     }
 
     private void relayToPeer(ByteBuffer datagram, Forward forward) {
-        int socket = allocations.socketFor(forward.sourcePort(), forward.destination().getAddress());
-        datagram.limit(forward.payloadOffset() + forward.payloadLength()).position(forward.payloadOffset());
-        if (socket < 0 || !sockets.send(socket, datagram, forward.destination())) {
-            server.countDrop(DropReason.SEND_FAILED);
+        byte[] peer = forward.destinationAddress();
+        int socket = allocations.socketFor(forward.sourcePort(), peer.length);
+        if (socket < 0) {
+            server.countDrops(DropReason.SEND_FAILED, 1);
+            return;
         }
+        datagram.limit(forward.payloadOffset() + forward.payloadLength()).position(forward.payloadOffset());
+        sockets.send(socket, peer, forward.destinationPort(), datagram);
     }
 
     private void relayToClient(ByteBuffer datagram, Forward forward) {
-        int start = forward.payloadOffset() - ChannelData.HEADER_LENGTH;
-        ChannelData.writeHeader(datagram, start, forward.channel(), forward.payloadLength());
-        datagram.position(start);
-        if (!sockets.send(listenSocketFor(forward.destination()), datagram, forward.destination())) {
-            server.countDrop(DropReason.SEND_FAILED);
-        }
+        byte[] client = forward.destinationAddress();
+        int channelDataHeader = forward.channel() << 16 | forward.payloadLength();
+        sockets.send(listenSocketFor(client.length), client, forward.destinationPort(), channelDataHeader, datagram);
     }
 
-    private int listenSocketFor(InetSocketAddress client) {
-        return client.getAddress() instanceof Inet4Address && listenIpv4 >= 0 ? listenIpv4 : listenIpv6;
+    private int listenSocketFor(int addressLength) {
+        return addressLength == 4 ? listenIpv4 : listenIpv6;
     }
 
-    private void flush(long now) {
+    /** Opens and closes allocation sockets, then queues the STUN responses, as the server asks. */
+    private void drainServer(long now) {
         for (RelayEvent event = server.pollEvent(); event != null; event = server.pollEvent()) {
             switch (event) {
                 case RelayEvent.AllocationCreated created -> {
@@ -164,11 +168,9 @@ public final class RelayEventLoop implements Runnable {
             }
         }
         for (Transmit transmit = server.pollTransmit(); transmit != null; transmit = server.pollTransmit()) {
-            transmitBuffer.clear();
-            transmitBuffer.put(transmit.payload()).flip();
-            if (!sockets.send(listenSocketFor(transmit.destination()), transmitBuffer, transmit.destination())) {
-                server.countDrop(DropReason.SEND_FAILED);
-            }
+            byte[] client = transmit.destination().getAddress().getAddress();
+            sockets.send(listenSocketFor(client.length), client, transmit.destination().getPort(),
+                    ByteBuffer.wrap(transmit.payload()));
         }
     }
 

@@ -2,7 +2,6 @@ package dev.zonewire.relay.bench;
 
 import dev.zonewire.common.Secret;
 import dev.zonewire.relay.peers.BlockingTurnClient;
-import dev.zonewire.stun.ChannelData;
 import dev.zonewire.stun.RelayCredentials;
 import dev.zonewire.stun.StampSecret;
 
@@ -12,8 +11,6 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,160 +19,114 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Drives ChannelData through our relay and through coturn ({@code --relay-threads=1}) with the
+ * Drives ChannelData through our relay and through coturn ({@code --relay-threads=1}) from the
  * same load generator in one run, and reports packets per second per core of relay CPU for each
- * (the relay's process CPU time from /proc, so the generator's own CPU does not count), then
- * the heap per idle allocation of our relay with 10 000 allocations held. Not a unit test: run
- * it with relay/bench/relay-vs-coturn.sh (see docs/perf.md).
+ * (the relay's process CPU time from /proc, so the generator's own CPU does not count) and their
+ * ratio, round by round: each round measures both relays back to back in both directions, so
+ * that the machine's changing load affects both alike. Then it reports the heap per idle
+ * allocation of our relay with 10 000 allocations held. Not a unit test: run it with
+ * relay/bench/relay-vs-coturn.sh (see docs/perf.md).
+ *
+ * <p>Arguments: {@code [seconds per measurement] [rounds] [idle allocations] [burst] [allocations]}:
+ * the burst is how many datagrams the generator hands the kernel per client per system call, the
+ * allocations how many clients (each with its own peer) share the load.
  */
 public final class RelayBenchmark {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
     private static final InetAddress IDLE_CLIENTS = address("127.0.0.2");
-    private static final int CLIENTS = 8;
-    private static final int PAYLOAD = 100;
+    private static final int OUR_PORT = 34781;
+    private static final int COTURN_PORT = 34782;
     private static final PrintStream out = System.out;
 
     private RelayBenchmark() {
     }
 
     public static void main(String[] args) throws Exception {
-        Duration duration = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 10);
-        int allocations = args.length > 1 ? Integer.parseInt(args[1]) : 10_000;
+        Duration duration = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 5);
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        int idleAllocations = args.length > 2 ? Integer.parseInt(args[2]) : 10_000;
+        int burst = args.length > 3 ? Integer.parseInt(args[3]) : 8;
+        int allocations = args.length > 4 ? Integer.parseInt(args[4]) : 8;
         String classpath = System.getProperty("java.class.path");
         String secret = "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff";
+        RelayCredentials.Issued credentials = RelayCredentials.issue(StampSecret.of(Secret.of(secret)),
+                Instant.now().plus(Duration.ofHours(2)), new Random());
 
-        Result ours;
-        try (Child relay = Child.start(List.of(javaBinary(), "-Xmx1g", "-XX:+UseParallelGC", "-cp", classpath,
-                RelayLauncher.class.getName(), "127.0.0.1", "34781", "50000", "61999", secret), "READY")) {
-            RelayCredentials.Issued credentials = RelayCredentials.issue(StampSecret.of(Secret.of(secret)),
-                    Instant.now().plus(Duration.ofHours(2)), new Random());
-            ours = measure("zonewire", relay.pid, 34781, credentials.username().toString(), credentials.password(), duration);
-            out.println();
-            measureHeap(relay, credentials, allocations);
-        }
-        Result coturn;
-        try (Child turnserver = Child.start(List.of("turnserver", "-n", "--relay-threads=1", "--listening-ip=127.0.0.1",
-                "--listening-port=34782", "--relay-ip=127.0.0.1", "--min-port=62000", "--max-port=62999",
-                "--lt-cred-mech", "--user=bench:bench", "--realm=bench", "--allow-loopback-peers", "--no-tls", "--no-dtls",
-                "--no-cli", "--no-tcp-relay", "--pidfile=/tmp/zw-rly-bench-turnserver.pid", "--userdb=/tmp/zw-rly-bench-turndb",
-                "--log-file=stdout", "--simple-log"), "Total General servers")) {
-            turnserver.discardOutput();
-            coturn = measure("coturn", turnserver.pid, 34782, "bench", Secret.of("bench"), duration);
+        try (Child ours = Child.start(List.of(javaBinary(), "-Xmx1g", "-XX:+UseParallelGC",
+                     "--enable-native-access=ALL-UNNAMED", "-cp", classpath, RelayLauncher.class.getName(),
+                     "127.0.0.1", Integer.toString(OUR_PORT), "50000", "61999", secret), "READY");
+             Child coturn = Child.start(List.of("turnserver", "-n", "--relay-threads=1", "--listening-ip=127.0.0.1",
+                     "--listening-port=" + COTURN_PORT, "--relay-ip=127.0.0.1", "--min-port=62000", "--max-port=62999",
+                     "--lt-cred-mech", "--user=bench:bench", "--realm=bench", "--allow-loopback-peers", "--no-tls",
+                     "--no-dtls", "--no-cli", "--no-tcp-relay", "--pidfile=/tmp/zw-rly-bench-turnserver.pid",
+                     "--userdb=/tmp/zw-rly-bench-turndb", "--log-file=stdout", "--simple-log"), "Total General servers");
+             LoadGenerator ourLoad = LoadGenerator.connect(new InetSocketAddress(LOOPBACK, OUR_PORT),
+                     credentials.username().toString(), credentials.password(), allocations, burst);
+             LoadGenerator coturnLoad = LoadGenerator.connect(new InetSocketAddress(LOOPBACK, COTURN_PORT),
+                     "bench", Secret.of("bench"), allocations, burst)) {
+            coturn.discardOutput();
+            out.printf(Locale.ROOT, "%d allocations per relay, one channel each, %d-byte payloads, bursts of %d, %d s per measurement%n",
+                    allocations, LoadGenerator.PAYLOAD, burst, duration.toSeconds());
+            List<Double> ratios = new ArrayList<>();
+            // Round 0 warms up the JIT compilers of our relay and of the generator; it is not counted.
+            for (int round = 0; round <= rounds; round++) {
+                for (boolean toPeer : new boolean[]{true, false}) {
+                    Result zonewire = measure("zonewire", ours.pid, OUR_PORT, ourLoad, toPeer, duration);
+                    Result turnserver = measure("coturn", coturn.pid, COTURN_PORT, coturnLoad, toPeer, duration);
+                    double ratio = zonewire.packetsPerCoreSecond() / turnserver.packetsPerCoreSecond();
+                    out.printf(Locale.ROOT, "round %d%s %s: ratio zonewire / coturn (packets per second per core) %.2f%n%n",
+                            round, round == 0 ? " (warm-up)" : "", toPeer ? "client->peer" : "peer->client", ratio);
+                    if (round > 0) {
+                        ratios.add(ratio);
+                    }
+                }
+            }
+            out.printf(Locale.ROOT, "ratios: %s%n", ratios.stream().map(r -> String.format(Locale.ROOT, "%.2f", r)).toList());
+            measureHeap(ours, credentials, idleAllocations);
         } finally {
             Files.deleteIfExists(Path.of("/tmp/zw-rly-bench-turnserver.pid"));
             Files.deleteIfExists(Path.of("/tmp/zw-rly-bench-turndb"));
         }
-        out.println();
-        out.printf(Locale.ROOT, "ratio (zonewire / coturn, packets per second per core): %.2f%n",
-                ours.packetsPerCoreSecond() / coturn.packetsPerCoreSecond());
     }
 
-    record Result(long received, double wallSeconds, double cpuSeconds) {
+    record Result(long sent, long received, double wallSeconds, double cpuSeconds, long socketDrops, double softirqSeconds) {
         double packetsPerCoreSecond() {
             return received / cpuSeconds;
         }
     }
 
-    /**
-     * CLIENTS allocations, each with a channel to its own peer socket; one thread sends
-     * ChannelData round-robin as fast as the socket takes it, one thread counts what the peers get.
-     */
-    private static Result measure(String name, long pid, int port, String username, Secret password, Duration duration)
-            throws Exception {
-        InetSocketAddress server = new InetSocketAddress(LOOPBACK, port);
-        List<BlockingTurnClient> clients = new ArrayList<>();
-        List<DatagramChannel> peers = new ArrayList<>();
-        List<DatagramChannel> senders = new ArrayList<>();
-        try {
-            for (int i = 0; i < CLIENTS; i++) {
-                DatagramChannel peer = DatagramChannel.open().bind(new InetSocketAddress(LOOPBACK, 0));
-                peer.configureBlocking(false);
-                peers.add(peer);
-                BlockingTurnClient client = new BlockingTurnClient(new InetSocketAddress(LOOPBACK, 0), server, username, password);
-                clients.add(client);
-                require(BlockingTurnClient.isSuccess(client.allocate()), name + " allocate");
-                require(BlockingTurnClient.isSuccess(client.bindChannel(0x4000, (InetSocketAddress) peer.getLocalAddress())),
-                        name + " channel bind");
-            }
-            for (BlockingTurnClient client : clients) {
-                DatagramChannel sender = DatagramChannel.open();
-                InetSocketAddress local = client.localAddress();
-                client.close();
-                sender.bind(local);
-                sender.connect(server);
-                senders.add(sender);
-            }
-            AtomicLong received = new AtomicLong();
-            Thread counter = Thread.ofPlatform().start(() -> count(peers, received));
-            Thread.sleep(200);
-            long cpuBefore = cpuTicks(pid);
-            long receivedBefore = received.get();
-            long start = System.nanoTime();
-            send(senders, duration);
-            Thread.sleep(300);
-            long receivedAfter = received.get();
-            double wall = (System.nanoTime() - start) / 1e9;
-            double cpu = (cpuTicks(pid) - cpuBefore) / 100.0;
-            counter.interrupt();
-            counter.join();
-            Result result = new Result(receivedAfter - receivedBefore, wall, cpu);
-            out.printf(Locale.ROOT, "%-9s relayed %,d packets in %.1f s = %,.0f packets/s using %.2f cores -> %,.0f packets/s per core%n",
-                    name, result.received(), wall, result.received() / wall, cpu / wall, result.packetsPerCoreSecond());
-            return result;
-        } finally {
-            for (DatagramChannel channel : senders) {
-                channel.close();
-            }
-            for (DatagramChannel channel : peers) {
-                channel.close();
-            }
-            clients.forEach(BlockingTurnClient::close);
-        }
-    }
-
-    private static void send(List<DatagramChannel> senders, Duration duration) throws IOException {
-        ByteBuffer frame = ByteBuffer.wrap(ChannelData.encode(0x4000, new byte[PAYLOAD], false));
-        long end = System.nanoTime() + duration.toNanos();
-        while (System.nanoTime() < end) {
-            for (int burst = 0; burst < 64; burst++) {
-                for (DatagramChannel sender : senders) {
-                    frame.rewind();
-                    sender.write(frame);
-                }
-            }
-        }
-    }
-
-    private static void count(List<DatagramChannel> peers, AtomicLong received) {
-        ByteBuffer buffer = ByteBuffer.allocateDirect(2048);
-        try (var selector = java.nio.channels.Selector.open()) {
-            for (DatagramChannel peer : peers) {
-                peer.register(selector, java.nio.channels.SelectionKey.OP_READ);
-            }
-            while (!Thread.currentThread().isInterrupted()) {
-                selector.select(key -> {
-                    DatagramChannel channel = (DatagramChannel) key.channel();
-                    try {
-                        while (channel.receive(buffer.clear()) != null) {
-                            received.incrementAndGet();
-                        }
-                    } catch (IOException e) {
-                        throw new IllegalStateException(e);
-                    }
-                }, 100);
-            }
-        } catch (IOException | java.nio.channels.ClosedSelectorException e) {
-            // The benchmark is over.
-        }
+    private static Result measure(String name, long pid, int listenPort, LoadGenerator load, boolean toPeer,
+                                  Duration duration) throws Exception {
+        load.startCounting(toPeer);
+        Thread.sleep(200);
+        long dropsBefore = LoadGenerator.socketDrops(toPeer ? listenPort : -1);
+        long cpuBefore = cpuTicks(pid);
+        long softirqBefore = softirqThreadTicks();
+        long receivedBefore = load.received();
+        long start = System.nanoTime();
+        long sent = load.send(toPeer, duration);
+        Thread.sleep(300);
+        long received = load.received() - receivedBefore;
+        double wall = (System.nanoTime() - start) / 1e9;
+        double cpu = (cpuTicks(pid) - cpuBefore) / 100.0;
+        double softirq = (softirqThreadTicks() - softirqBefore) / 100.0;
+        long drops = LoadGenerator.socketDrops(toPeer ? listenPort : -1) - dropsBefore;
+        load.stopCounting();
+        Result result = new Result(sent, received, wall, cpu, drops, softirq);
+        out.printf(Locale.ROOT, "%-8s %s: sent %,d, relayed %,d (%,.0f/s) using %.2f cores -> %,.0f packets/s per core; "
+                        + "%,d dropped at full socket buffers; ksoftirqd %.2f cores%n",
+                name, toPeer ? "client->peer" : "peer->client", sent, received, received / wall, cpu / wall,
+                result.packetsPerCoreSecond(), drops, softirq / wall);
+        return result;
     }
 
     /** Our relay's heap per allocation: heap after GC with {@code count} idle allocations, minus before. */
     private static void measureHeap(Child relay, RelayCredentials.Issued credentials, int count) throws Exception {
         long before = relay.heap();
-        InetSocketAddress server = new InetSocketAddress(LOOPBACK, 34781);
+        InetSocketAddress server = new InetSocketAddress(LOOPBACK, OUR_PORT);
         List<BlockingTurnClient> clients = new ArrayList<>();
         try {
             for (int i = 0; i < count; i++) {
@@ -184,7 +135,9 @@ public final class RelayBenchmark {
                         credentials.username().toString(), credentials.password());
                 clients.add(client);
                 var response = client.allocate();
-                require(BlockingTurnClient.isSuccess(response), "allocation " + i + " (error " + BlockingTurnClient.errorCode(response) + ")");
+                if (!BlockingTurnClient.isSuccess(response)) {
+                    throw new IllegalStateException("allocation " + i + " failed with " + BlockingTurnClient.errorCode(response));
+                }
             }
             Thread.sleep(1100);
             long after = relay.heap();
@@ -202,10 +155,24 @@ public final class RelayBenchmark {
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
     }
 
-    private static void require(boolean condition, String what) {
-        if (!condition) {
-            throw new IllegalStateException(what + " failed");
+    /**
+     * CPU ticks of the kernel's softirq threads: network processing the kernel defers there is
+     * charged to no process, so it is shown beside the relays' own CPU time.
+     */
+    private static long softirqThreadTicks() throws IOException {
+        long ticks = 0;
+        try (var processes = Files.list(Path.of("/proc"))) {
+            for (Path process : processes.filter(p -> p.getFileName().toString().matches("\\d+")).toList()) {
+                try {
+                    if (Files.readString(process.resolve("comm")).startsWith("ksoftirqd/")) {
+                        ticks += cpuTicks(Long.parseLong(process.getFileName().toString()));
+                    }
+                } catch (IOException gone) {
+                    // the process ended while we looked
+                }
+            }
         }
+        return ticks;
     }
 
     private static InetAddress address(String text) {
@@ -270,7 +237,7 @@ public final class RelayBenchmark {
         public void close() throws Exception {
             process.getOutputStream().close();
             process.destroy();
-            if (!process.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
         }

@@ -10,8 +10,7 @@ import java.net.InetSocketAddress;
 
 /**
  * Runs our relay as its own process for the benchmark (so its CPU time can be measured apart
- * from the load generator's), until stdin closes. Until the cli module's {@code zonewire relay}
- * exists this is also the quickest way to start one by hand.
+ * from the load generator's), until stdin closes.
  *
  * <p>Arguments: {@code <public IPv4> <listen port> <lowest port> <highest port> <stamp secret> [health port]}.
  * A line "heap" on stdin prints the heap in use after a full GC and the allocation count.

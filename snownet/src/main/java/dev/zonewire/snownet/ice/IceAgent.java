@@ -107,10 +107,6 @@ public final class IceAgent {
         return state;
     }
 
-    public IceTimings timings() {
-        return timings;
-    }
-
     /** Switches between the default and the idle timings; pending waits keep their deadlines. */
     public void setTimings(IceTimings timings) {
         this.timings = Objects.requireNonNull(timings, "timings");
@@ -127,12 +123,6 @@ public final class IceAgent {
     /** Our addresses as the peer saw them in its answers, where they differ from our candidates. */
     public List<Candidate> localPeerReflexiveCandidates() {
         return Collections.unmodifiableList(localPeerReflexive);
-    }
-
-    /** The pair application data uses, if any: {@code [local base, remote address]}. */
-    public Optional<InetSocketAddress[]> selectedPair() {
-        return selected == null ? Optional.empty()
-                : Optional.of(new InetSocketAddress[] {selected.local.base(), selected.remote.address()});
     }
 
     /**

@@ -83,7 +83,6 @@ public final class TurnAllocation {
 
     private FreeReason failure;
     private boolean releasing;
-    private boolean everAnswered;
     private boolean unresponsive;
 
     private final ArrayDeque<TurnTransmit> transmits = new ArrayDeque<>();
@@ -120,6 +119,11 @@ public final class TurnAllocation {
     /** The relay address that answered first; all further requests and ChannelData go there. */
     public Optional<InetSocketAddress> activeServer() {
         return Optional.ofNullable(activeServer);
+    }
+
+    /** {@link #activeServer()} without the Optional, for the packet path; null when there is none. */
+    public InetSocketAddress activeServerAddress() {
+        return activeServer;
     }
 
     public Optional<Candidate> serverReflexive(boolean ipv4) {
@@ -279,7 +283,6 @@ public final class TurnAllocation {
                 return true;
             }
             inFlight.remove(message.transactionId());
-            everAnswered = true;
             unresponsive = false;
             onSuccess(request, message, from, local, now);
         } else {
@@ -370,7 +373,6 @@ public final class TurnAllocation {
             return;
         }
         inFlight.remove(response.transactionId());
-        everAnswered = true;
         unresponsive = false;
         switch (code) {
             case StunErrorCode.UNAUTHORIZED, StunErrorCode.STALE_NONCE -> onChallenge(request, response, code, now);
@@ -555,7 +557,12 @@ public final class TurnAllocation {
         send(new Request(bind, activeServer, now, channel.number, channel.peer, 0, null), now);
     }
 
-    /** Signs (with a fresh transaction id each time) and queues a request. */
+    /**
+     * Signs (with a fresh transaction id each time) and queues a request. Until the relay gave us a
+     * nonce a request goes without credentials: RFC 8489 section 9.2.4 has a server answer a
+     * request with MESSAGE-INTEGRITY but no NONCE with 400, and standard servers such as coturn do
+     * (the reference signs its first ALLOCATE anyway; Firezone's relay answers both with 401).
+     */
     private void send(Request request, long now) {
         StunMessage message = request.message();
         byte[] bytes;
@@ -567,15 +574,17 @@ public final class TurnAllocation {
                     .transactionId(TransactionId.random(random))
                     .remove(StunAttribute.Username.class)
                     .remove(StunAttribute.Realm.class)
-                    .remove(StunAttribute.Nonce.class)
-                    .add(new StunAttribute.Username(credentials.username()))
-                    .add(new StunAttribute.Realm(credentials.realm()));
-            if (nonce != null) {
-                signed.add(new StunAttribute.Nonce(nonce));
+                    .remove(StunAttribute.Nonce.class);
+            if (nonce == null) {
+                message = signed.build();
+                bytes = StunEncoder.encode(message);
+            } else {
                 usedNonce = nonce;
+                message = signed.add(new StunAttribute.Username(credentials.username()))
+                        .add(new StunAttribute.Realm(credentials.realm()))
+                        .add(new StunAttribute.Nonce(nonce)).build();
+                bytes = StunEncoder.encode(message, MessageProtection.integrity(key));
             }
-            message = signed.build();
-            bytes = StunEncoder.encode(message, MessageProtection.integrity(key));
         }
         Request sent = request.sentAs(message, usedNonce);
         inFlight.put(message.transactionId(), sent);
@@ -740,11 +749,6 @@ public final class TurnAllocation {
         if (events.size() < MAX_QUEUED) {
             events.add(event);
         }
-    }
-
-    /** Whether the relay ever answered anything; for diagnostics. */
-    public boolean everAnswered() {
-        return everAnswered;
     }
 
     /**
