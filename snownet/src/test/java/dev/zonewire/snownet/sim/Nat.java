@@ -14,9 +14,9 @@ import java.util.Set;
  * endpoint-dependent mapping and filtering (symmetric, like {@code masquerade random}). Public
  * ports are drawn at random.
  */
-final class Nat implements SimNetwork.Endpoint {
+public final class Nat implements SimNetwork.Endpoint {
 
-    enum Kind {
+    public enum Kind {
         ENDPOINT_INDEPENDENT,
         PORT_RESTRICTED,
         SYMMETRIC
@@ -34,15 +34,15 @@ final class Nat implements SimNetwork.Endpoint {
         }
     }
 
-    final Kind kind;
+    public final Kind kind;
     private InetAddress publicIp;
     private final SimNetwork network;
     private final SimNetwork.Endpoint inside;
     private final Map<MappingKey, Integer> ports = new HashMap<>();
     private final Map<Integer, Mapping> mappings = new HashMap<>();
-    long filtered;
+    public long filtered;
 
-    Nat(Kind kind, InetAddress publicIp, SimNetwork network, SimNetwork.Endpoint inside) {
+    public Nat(Kind kind, InetAddress publicIp, SimNetwork network, SimNetwork.Endpoint inside) {
         this.kind = kind;
         this.publicIp = publicIp;
         this.network = network;
@@ -50,12 +50,12 @@ final class Nat implements SimNetwork.Endpoint {
         network.attach(publicIp, this);
     }
 
-    InetAddress publicIp() {
+    public InetAddress publicIp() {
         return publicIp;
     }
 
     /** Sends a datagram from the inside host through the NAT. */
-    void sendOut(InetSocketAddress from, InetSocketAddress to, byte[] bytes, long now) {
+    public void sendOut(InetSocketAddress from, InetSocketAddress to, byte[] bytes, long now) {
         MappingKey key = new MappingKey(from, kind == Kind.SYMMETRIC ? to : null);
         Integer port = ports.get(key);
         if (port == null) {
@@ -80,7 +80,7 @@ final class Nat implements SimNetwork.Endpoint {
     }
 
     /** The NAT comes back with a new public address and no mappings, as after an ISP re-addressing. */
-    void renumber(InetAddress newPublicIp) {
+    public void renumber(InetAddress newPublicIp) {
         network.detach(publicIp);
         publicIp = newPublicIp;
         network.attach(newPublicIp, this);

@@ -13,45 +13,45 @@ import java.util.random.RandomGenerator;
  * random jitter, which reorders them) unless random loss or a blocking rule drops it. One thread,
  * a virtual clock, a seeded random source.
  */
-final class SimNetwork {
+public final class SimNetwork {
 
     /** Whoever owns a public IP address: a host, a NAT, a relay. */
-    interface Endpoint {
+    public interface Endpoint {
         void receive(InetSocketAddress from, InetSocketAddress to, byte[] bytes, long now);
     }
 
-    record Datagram(InetSocketAddress from, InetSocketAddress to, byte[] bytes) {
+    public record Datagram(InetSocketAddress from, InetSocketAddress to, byte[] bytes) {
     }
 
     private record Scheduled(long at, long order, Datagram datagram) {
     }
 
-    final RandomGenerator random;
+    public final RandomGenerator random;
     private final Map<InetAddress, Endpoint> endpoints = new HashMap<>();
     private final PriorityQueue<Scheduled> inFlight = new PriorityQueue<>((a, b) ->
             a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.order, b.order));
     private long order;
-    long latencyNanos = 10_000_000L;
-    long jitterNanos;
-    double lossRate;
+    public long latencyNanos = 10_000_000L;
+    public long jitterNanos;
+    public double lossRate;
     /** Datagrams matching this vanish, e.g. everything to or from a relay that died. */
-    Predicate<Datagram> blocked = datagram -> false;
-    long delivered;
-    long dropped;
+    public Predicate<Datagram> blocked = datagram -> false;
+    public long delivered;
+    public long dropped;
 
-    SimNetwork(RandomGenerator random) {
+    public SimNetwork(RandomGenerator random) {
         this.random = random;
     }
 
-    void attach(InetAddress address, Endpoint endpoint) {
+    public void attach(InetAddress address, Endpoint endpoint) {
         endpoints.put(address, endpoint);
     }
 
-    void detach(InetAddress address) {
+    public void detach(InetAddress address) {
         endpoints.remove(address);
     }
 
-    void send(InetSocketAddress from, InetSocketAddress to, byte[] bytes, long now) {
+    public void send(InetSocketAddress from, InetSocketAddress to, byte[] bytes, long now) {
         Datagram datagram = new Datagram(from, to, bytes.clone());
         if (lossRate > 0 && random.nextDouble() < lossRate) {
             dropped++;
@@ -61,13 +61,13 @@ final class SimNetwork {
         inFlight.add(new Scheduled(now + latencyNanos + jitter, order++, datagram));
     }
 
-    long nextArrival() {
+    public long nextArrival() {
         Scheduled next = inFlight.peek();
         return next == null ? Long.MAX_VALUE : next.at;
     }
 
     /** Delivers every datagram due by {@code now}. */
-    void deliverDue(long now) {
+    public void deliverDue(long now) {
         while (!inFlight.isEmpty() && inFlight.peek().at <= now) {
             Datagram datagram = inFlight.poll().datagram;
             Endpoint endpoint = endpoints.get(datagram.to().getAddress());

@@ -19,19 +19,19 @@ import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
 /** A relay on the simulated network: the relay module's sans-IO server behind its listen and allocation ports. */
-final class SimRelay implements SimNetwork.Endpoint {
-    static final int LISTEN_PORT = 3478;
+public final class SimRelay implements SimNetwork.Endpoint {
+    public static final int LISTEN_PORT = 3478;
 
-    final String id;
-    final InetSocketAddress listen;
+    public final String id;
+    public final InetSocketAddress listen;
     private final RelayServer server;
     private final SimNetwork network;
     private final Instant wallClockAtStart;
     private final long start;
-    boolean alive = true;
-    long relayedDatagrams;
+    public boolean alive = true;
+    public long relayedDatagrams;
 
-    SimRelay(String id, Inet4Address ip, SimNetwork network, RandomGenerator random, Instant wallClockAtStart, long start) {
+    public SimRelay(String id, Inet4Address ip, SimNetwork network, RandomGenerator random, Instant wallClockAtStart, long start) {
         this.id = id;
         this.listen = new InetSocketAddress(ip, LISTEN_PORT);
         this.network = network;
@@ -42,7 +42,7 @@ final class SimRelay implements SimNetwork.Endpoint {
     }
 
     /** What the portal would give a node for this relay. */
-    Relay<String> credentialsFor(RandomGenerator random) {
+    public Relay<String> credentialsFor(RandomGenerator random) {
         RelayCredentials.Issued issued = RelayCredentials.issue(server.stampSecret(), wallClockAtStart.plusSeconds(86_400), random);
         return new Relay<>(id, RelayAddresses.of(listen), new TurnCredentials(issued.username().toString(),
                 issued.password(), TurnCredentials.FIREZONE_REALM));
@@ -72,16 +72,16 @@ final class SimRelay implements SimNetwork.Endpoint {
         flush(now);
     }
 
-    long pollTimeout() {
+    public long pollTimeout() {
         return alive ? server.pollTimeout() : Long.MAX_VALUE;
     }
 
-    void handleTimeout(long now) {
+    public void handleTimeout(long now) {
         server.handleTimeout(now);
         flush(now);
     }
 
-    int allocationCount() {
+    public int allocationCount() {
         return server.allocationCount();
     }
 

@@ -5,7 +5,9 @@ import dev.zonewire.tunnel.dns.StubResolver;
 import dev.zonewire.tunnel.messages.ClientResource;
 import dev.zonewire.tunnel.messages.Site;
 import dev.zonewire.tunnel.net.AddressPlan;
+import dev.zonewire.tunnel.net.Addresses;
 import dev.zonewire.tunnel.net.IpNetwork;
+import dev.zonewire.tunnel.net.NetworkBits;
 import dev.zonewire.tunnel.net.PrefixTable;
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -26,17 +28,29 @@ import java.util.UUID;
  * gateways serving resources with their allowed source addresses and site status.
  *
  * <p>Changes that the UI must see raise a flag polled with {@link #pollResourcesChanged()}; routes are
- * recomputed on every change and read with {@link #routes()}.
+ * recomputed on every change and read with {@link #routes()}. The lookups the packet path makes
+ * ({@link #resourceFor(int, long, long)}, {@link #gatewayOf}, {@link #sourceAllowed(UUID, int, long, long)})
+ * allocate nothing.
  */
 public final class ClientResources {
-    /** Resource ids in the reference's order (UUID bytes, unsigned), which decides ties between equal CIDR networks. */
-    private final TreeMap<UUID, ClientResource> byId = new TreeMap<>(Comparator.comparing(UUID::toString));
+    /**
+     * Resource ids in the reference's order (the text of the UUID, which is its 128 bits as an unsigned
+     * number), which decides ties between equal CIDR networks. Compared without making the text.
+     */
+    private static final Comparator<UUID> ID_ORDER = (a, b) -> {
+        int high = Long.compareUnsigned(a.getMostSignificantBits(), b.getMostSignificantBits());
+        return high != 0 ? high : Long.compareUnsigned(a.getLeastSignificantBits(), b.getLeastSignificantBits());
+    };
+    private static final NetworkBits PROXY_V4 = NetworkBits.of(AddressPlan.PROXY_V4);
+    private static final NetworkBits PROXY_V6 = NetworkBits.of(AddressPlan.PROXY_V6);
+
+    private final TreeMap<UUID, ClientResource> byId = new TreeMap<>(ID_ORDER);
     private final Set<UUID> disabled = new HashSet<>();
     private final StubResolver resolver;
     private PrefixTable<UUID> activeCidr = new PrefixTable<>();
     private UUID internet;
     private final Map<UUID, UUID> gatewayByResource = new HashMap<>();
-    private final Map<UUID, PrefixTable<Set<UUID>>> allowedIpsByGateway = new HashMap<>();
+    private final Map<UUID, GatewayPeer> peers = new HashMap<>();
     private final Map<UUID, UUID> siteByGateway = new HashMap<>();
     private final Map<UUID, ResourceStatus> siteStatus = new HashMap<>();
     private boolean resourcesChanged;
@@ -161,6 +175,20 @@ public final class ClientResources {
         return cidr != null ? cidr : internet;
     }
 
+    /**
+     * The same for a destination given as bits (see {@link Addresses}), except that an
+     * address in the proxy ranges that names no DNS resource belongs to nothing (never to the Internet
+     * resource: the gateway would refuse it anyway). Allocates nothing.
+     */
+    public UUID resourceFor(int version, long high, long low) {
+        if (PROXY_V4.contains(version, high, low) || PROXY_V6.contains(version, high, low)) {
+            ProxyIps proxy = resolver.proxyIpsOf(version, high, low);
+            return proxy != null && isEnabled(proxy.resourceId()) ? proxy.resourceId() : null;
+        }
+        UUID cidr = activeCidr.lookup(version, high, low);
+        return cidr != null ? cidr : internet;
+    }
+
     /** Whether traffic to {@code address} goes through the tunnel (a CIDR resource covers it, or the Internet resource is active). */
     public boolean routedThroughTunnel(InetAddress address) {
         return activeCidr.lookup(address) != null || internet != null;
@@ -182,19 +210,19 @@ public final class ClientResources {
     // Gateways serving resources.
 
     /**
-     * The portal routed {@code resource} to {@code gateway} in {@code site}; packets from the gateway may
-     * come from {@code allowedIps} on behalf of the resource. Returns false when the resource is already
-     * served by another gateway that is still a peer (an invariant violation the reference panics on).
+     * The portal routed {@code resource} to {@code gateway} in {@code site}: the gateway becomes a peer (if it
+     * was not) and packets from it may come from {@code allowedIps} on behalf of the resource. A resource the
+     * portal moved to another gateway leaves the old one first.
      */
-    public boolean mapToGateway(UUID resource, UUID gateway, UUID site, List<IpNetwork> allowedIps) {
+    public void mapToGateway(UUID resource, UUID gateway, UUID site, List<IpNetwork> allowedIps) {
         UUID current = gatewayByResource.get(resource);
-        if (current != null && !current.equals(gateway) && allowedIpsByGateway.containsKey(current)) {
-            return false;
+        if (current != null && !current.equals(gateway)) {
+            unmap(resource);
         }
         gatewayByResource.put(resource, gateway);
         siteByGateway.put(gateway, site);
+        peers.computeIfAbsent(gateway, any -> new GatewayPeer()).resources.add(resource);
         addAllowedIps(gateway, resource, allowedIps);
-        return true;
     }
 
     public UUID gatewayOf(UUID resource) {
@@ -202,15 +230,19 @@ public final class ClientResources {
     }
 
     public boolean isGatewayPeer(UUID gateway) {
-        return allowedIpsByGateway.containsKey(gateway);
+        return gateway != null && peers.containsKey(gateway);
     }
 
+    /** More source addresses {@code gateway} may use for {@code resource}, e.g. the proxy IPs of a DNS name. */
     public void addAllowedIps(UUID gateway, UUID resource, List<IpNetwork> networks) {
-        PrefixTable<Set<UUID>> table = allowedIpsByGateway.computeIfAbsent(gateway, any -> new PrefixTable<>());
+        GatewayPeer peer = peers.get(gateway);
+        if (peer == null) {
+            return;
+        }
         for (IpNetwork network : networks) {
-            Set<UUID> resources = table.get(network);
+            Set<UUID> resources = peer.allowed.get(network);
             if (resources == null) {
-                table.put(network, resources = new HashSet<>());
+                peer.allowed.put(network, resources = new HashSet<>());
             }
             resources.add(resource);
         }
@@ -218,8 +250,37 @@ public final class ClientResources {
 
     /** Whether a packet from {@code gateway} may carry {@code source} (tunnel.md §3.7 step 4). */
     public boolean sourceAllowed(UUID gateway, InetAddress source) {
-        PrefixTable<Set<UUID>> table = allowedIpsByGateway.get(gateway);
-        return table != null && table.lookup(source) != null;
+        var bits = Addresses.of(source);
+        return sourceAllowed(gateway, bits.version(), Addresses.high(bits), Addresses.low(bits));
+    }
+
+    /** The same for a source given as bits; allocates nothing. */
+    public boolean sourceAllowed(UUID gateway, int version, long high, long low) {
+        GatewayPeer peer = peers.get(gateway);
+        return peer != null && peer.allowed.lookup(version, high, low) != null;
+    }
+
+    /**
+     * The gateway refused {@code resource} (access expired or was revoked): forget the mapping so that the
+     * next packet asks the portal again. The gateway stays a peer while it serves other resources.
+     */
+    public void unmap(UUID resource) {
+        UUID gateway = gatewayByResource.remove(resource);
+        GatewayPeer peer = gateway == null ? null : peers.get(gateway);
+        if (peer == null) {
+            return;
+        }
+        peer.resources.remove(resource);
+        for (var entry : peer.allowed.entries()) {
+            entry.getValue().remove(resource);
+            if (entry.getValue().isEmpty()) {
+                peer.allowed.remove(entry.getKey());
+            }
+        }
+        if (peer.resources.isEmpty()) {
+            peers.remove(gateway);
+            setSiteOf(gateway, ResourceStatus.UNKNOWN);
+        }
     }
 
     public void onGatewayConnected(UUID gateway) {
@@ -229,14 +290,19 @@ public final class ClientResources {
     /** The connection to {@code gateway} failed or closed: forget it and what it served. */
     public void onGatewayDisconnected(UUID gateway) {
         setSiteOf(gateway, ResourceStatus.UNKNOWN);
-        allowedIpsByGateway.remove(gateway);
+        peers.remove(gateway);
         gatewayByResource.values().removeIf(gateway::equals);
     }
 
     /** Every gateway is forgotten (a network change); resources, DNS and routes stay. */
     public void reset() {
-        new ArrayList<>(allowedIpsByGateway.keySet()).forEach(this::onGatewayDisconnected);
+        new ArrayList<>(peers.keySet()).forEach(this::onGatewayDisconnected);
         gatewayByResource.clear();
+    }
+
+    /** The gateways currently serving resources. */
+    public Set<UUID> gatewayPeers() {
+        return Set.copyOf(peers.keySet());
     }
 
     /** The id of a resource; an unknown one carries none and is never stored, so it gets the nil UUID. */
@@ -263,21 +329,7 @@ public final class ClientResources {
             }
             default -> {}
         }
-        UUID gateway = gatewayByResource.remove(id);
-        PrefixTable<Set<UUID>> table = gateway == null ? null : allowedIpsByGateway.get(gateway);
-        if (table == null) {
-            return;
-        }
-        for (var entry : table.entries()) {
-            entry.getValue().remove(id);
-            if (entry.getValue().isEmpty()) {
-                table.remove(entry.getKey());
-            }
-        }
-        if (table.isEmpty()) {
-            allowedIpsByGateway.remove(gateway);
-            setSiteOf(gateway, ResourceStatus.UNKNOWN);
-        }
+        unmap(id);
     }
 
     /** Rebuilds the CIDR table in id order; of two resources on the same network the one connected to a gateway stays. */
@@ -312,6 +364,12 @@ public final class ClientResources {
         if (site != null && siteStatus.put(site, status) != status) {
             resourcesChanged = true;
         }
+    }
+
+    /** A gateway serving resources: which ones, and the source addresses it may use for them. */
+    private static final class GatewayPeer {
+        final Set<UUID> resources = new HashSet<>();
+        final PrefixTable<Set<UUID>> allowed = new PrefixTable<>();
     }
 
     private static List<Site> sites(ClientResource resource) {

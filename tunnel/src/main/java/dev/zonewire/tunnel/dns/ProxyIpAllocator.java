@@ -1,12 +1,14 @@
 package dev.zonewire.tunnel.dns;
 
+import dev.zonewire.ippacket.IpAddress;
 import dev.zonewire.tunnel.net.AddressPlan;
+import dev.zonewire.tunnel.net.Addresses;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,6 +25,9 @@ import java.util.UUID;
  * of the least recently used name, but only one unused (no query, no packet) for {@code reuseAfterNanos};
  * otherwise the new name gets nothing and the caller answers SERVFAIL. Recycled names are reported through
  * {@link #pollRecycled()} so that state keyed by their addresses can be dropped.
+ *
+ * <p>Addresses are handed out in sequence, so the name of an address is found by arithmetic on its bits
+ * ({@link #byAddress(int, long, long)}), without a map and without allocating: the packet path uses it.
  */
 public final class ProxyIpAllocator {
     /** Blocks in the IPv4 pool (the smaller one): (2^21 - 2 - 256) / 4. */
@@ -33,12 +38,16 @@ public final class ProxyIpAllocator {
     private static final int IPV4_BASE = toInt(AddressPlan.PROXY_V4.address());
     private static final int SENTINEL_OFFSET = toInt(AddressPlan.SENTINELS_V4.address()) - IPV4_BASE;
     private static final byte[] IPV6_BASE = AddressPlan.PROXY_V6.address().getAddress();
+    private static final long IPV6_BASE_HIGH = Addresses.high(IpAddress.of(AddressPlan.PROXY_V6.address()));
+    private static final long IPV6_BASE_LOW = Addresses.low(IpAddress.of(AddressPlan.PROXY_V6.address()));
+    private static final int POOL_SIZE = 1 << 21;
 
     private final int capacity;
     private final long reuseAfterNanos;
     /** In query order, least recently queried first. */
     private final LinkedHashMap<String, Holder> byName = new LinkedHashMap<>(16, 0.75f, true);
-    private final Map<InetAddress, Holder> byAddress = new HashMap<>();
+    /** Holders by block number; a block is the sequence number of an address divided by 4. */
+    private Holder[] byBlock = new Holder[64];
     private final List<String> recycled = new ArrayList<>();
     private int nextFreshBlock;
 
@@ -67,9 +76,10 @@ public final class ProxyIpAllocator {
             }
             holder = new Holder(block, addresses(name, resourceId, block));
             byName.put(name, holder);
-            for (InetAddress address : holder.ips.all()) {
-                byAddress.put(address, holder);
+            if (block >= byBlock.length) {
+                byBlock = Arrays.copyOf(byBlock, Math.max(block + 1, byBlock.length * 2));
             }
+            byBlock[block] = holder;
         } else if (!holder.ips.resourceId().equals(resourceId)) {
             holder.ips = holder.ips.withResource(resourceId);
         }
@@ -79,13 +89,19 @@ public final class ProxyIpAllocator {
 
     /** The name a proxy address was handed out for, or null. */
     public ProxyIps byAddress(InetAddress address) {
-        Holder holder = byAddress.get(address);
+        IpAddress bits = IpAddress.of(address);
+        return byAddress(bits.version(), Addresses.high(bits), Addresses.low(bits));
+    }
+
+    /** The name a proxy address (as bits, see {@link Addresses}) was handed out for, or null. Allocates nothing. */
+    public ProxyIps byAddress(int version, long high, long low) {
+        Holder holder = holder(version, high, low);
         return holder == null ? null : holder.ips;
     }
 
     /** Records traffic to a proxy address, so that its name is not recycled while in use. Allocates nothing. */
-    public void markUsed(InetAddress address, long nowNanos) {
-        Holder holder = byAddress.get(address);
+    public void markUsed(int version, long high, long low, long nowNanos) {
+        Holder holder = holder(version, high, low);
         if (holder != null) {
             holder.lastUsedNanos = nowNanos;
         }
@@ -110,12 +126,40 @@ public final class ProxyIpAllocator {
             Holder holder = entry.getValue();
             if (nowNanos - holder.lastUsedNanos >= reuseAfterNanos) {
                 leastRecentlyQueried.remove();
-                holder.ips.all().forEach(byAddress::remove);
+                byBlock[holder.block] = null;
                 recycled.add(entry.getKey());
                 return holder.block;
             }
         }
         return null;
+    }
+
+    private Holder holder(int version, long high, long low) {
+        long sequence = sequence(version, high, low);
+        if (sequence < 0) {
+            return null;
+        }
+        long block = sequence / ProxyIps.PER_FAMILY;
+        return block < byBlock.length ? byBlock[(int) block] : null;
+    }
+
+    /** The position of a proxy address in its pool's sequence, or -1 when it is none of ours. */
+    private static long sequence(int version, long high, long low) {
+        if (version == 4) {
+            long offset = low - (IPV4_BASE & 0xFFFF_FFFFL);
+            if (offset < 1 || offset >= POOL_SIZE - 1) {
+                return -1;
+            }
+            if (offset >= SENTINEL_OFFSET && offset < SENTINEL_OFFSET + 256) {
+                return -1;
+            }
+            return offset >= SENTINEL_OFFSET ? offset - 1 - 256 : offset - 1;
+        }
+        if (high != IPV6_BASE_HIGH) {
+            return -1;
+        }
+        long offset = low - IPV6_BASE_LOW;
+        return offset >= 0 && offset < POOL_SIZE ? offset : -1;
     }
 
     private static ProxyIps addresses(String name, UUID resourceId, int block) {

@@ -66,6 +66,16 @@ public final class StubResolver {
         return proxyIps.byAddress(address);
     }
 
+    /** The same for an address given as bits (see {@link dev.zonewire.tunnel.net.Addresses}); allocates nothing. */
+    public ProxyIps proxyIpsOf(int version, long high, long low) {
+        return proxyIps.byAddress(version, high, low);
+    }
+
+    /** Traffic to a proxy address keeps its name from being recycled. */
+    public void markUsed(int version, long high, long low, long nowNanos) {
+        proxyIps.markUsed(version, high, low, nowNanos);
+    }
+
     /** The DNS resource a (valid, textual) name falls under, or null. */
     public UUID matchResource(String name) {
         return patterns.match(labels(absolute(name)));

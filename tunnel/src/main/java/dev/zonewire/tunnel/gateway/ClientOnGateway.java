@@ -1,10 +1,18 @@
 package dev.zonewire.tunnel.gateway;
 
+import dev.zonewire.ippacket.FamilyTranslator;
+import dev.zonewire.ippacket.IpAddress;
+import dev.zonewire.ippacket.IpPacket;
+import dev.zonewire.ippacket.Ipv4Address;
+import dev.zonewire.ippacket.Ipv6Address;
 import dev.zonewire.tunnel.dns.DomainPattern;
 import dev.zonewire.tunnel.messages.Filter;
 import dev.zonewire.tunnel.messages.GatewayResource;
+import dev.zonewire.tunnel.net.AddressKeyMap;
 import dev.zonewire.tunnel.net.AddressPlan;
+import dev.zonewire.tunnel.net.Addresses;
 import dev.zonewire.tunnel.net.IpNetwork;
+import dev.zonewire.tunnel.net.NetworkBits;
 import dev.zonewire.tunnel.net.PrefixTable;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -27,13 +35,23 @@ import java.util.UUID;
  * use), the resources it was granted with their expiry, the filters they add up to, and for DNS
  * resources the translations proxy IP → real IP and the NAT sessions. Time is passed in: monotonic
  * nanoseconds for traffic, UTC for access expiry.
+ *
+ * <p>The packet methods ({@link #outbound}, {@link #inbound}) decide and rewrite in place without
+ * allocating: every table they consult is keyed by address bits.
  */
 public final class ClientOnGateway {
+    /** Proxy IPs one client may have translated: 8 per name, so 4096 names. */
+    static final int MAX_TRANSLATIONS = 8 * 4096;
+    private static final NetworkBits PROXY_V4 = NetworkBits.of(AddressPlan.PROXY_V4);
+    private static final NetworkBits PROXY_V6 = NetworkBits.of(AddressPlan.PROXY_V6);
+
     private final UUID id;
     private final Inet4Address ipv4;
     private final Inet6Address ipv6;
+    private final Ipv4Address tunnelIpv4;
+    private final Ipv6Address tunnelIpv6;
     private final Map<UUID, Granted> resources = new LinkedHashMap<>();
-    private final Map<InetAddress, TranslationState> translations = new HashMap<>();
+    private final AddressKeyMap<TranslationState> translations = new AddressKeyMap<>();
     private final NatTable nat;
     private final ArrayDeque<RefreshDns> refreshes = new ArrayDeque<>();
     private PrefixTable<FilterEngine> filters = new PrefixTable<>();
@@ -47,6 +65,8 @@ public final class ClientOnGateway {
         this.id = Objects.requireNonNull(id, "id");
         this.ipv4 = Objects.requireNonNull(ipv4, "ipv4");
         this.ipv6 = Objects.requireNonNull(ipv6, "ipv6");
+        this.tunnelIpv4 = Ipv4Address.of(ipv4);
+        this.tunnelIpv6 = Ipv6Address.of(ipv6);
         this.nat = new NatTable(maxNatSessions);
     }
 
@@ -89,7 +109,7 @@ public final class ClientOnGateway {
 
     public void removeResource(UUID resourceId) {
         if (resources.remove(resourceId) != null) {
-            translations.values().removeIf(state -> state.resourceId.equals(resourceId));
+            translations.removeIf(state -> state.resourceId.equals(resourceId));
             recomputeFilters();
         }
     }
@@ -117,7 +137,7 @@ public final class ClientOnGateway {
             return over;
         });
         if (!expired.isEmpty()) {
-            translations.values().removeIf(state -> expired.contains(state.resourceId));
+            translations.removeIf(state -> expired.contains(state.resourceId));
             recomputeFilters();
         }
         return expired;
@@ -142,6 +162,10 @@ public final class ClientOnGateway {
         if (!proxyIps.stream().allMatch(AddressPlan::isProxyAddress)) {
             return NatSetup.NOT_A_PROXY_ADDRESS;
         }
+        long newProxies = proxyIps.stream().filter(proxy -> translations.get(key(proxy), high(proxy), low(proxy)) == null).count();
+        if (translations.size() + newProxies > MAX_TRANSLATIONS) {
+            return NatSetup.TOO_MANY_NAMES;
+        }
         List<InetAddress> realIpv4 = resolved.stream().filter(ip -> ip instanceof Inet4Address).toList();
         List<InetAddress> realIpv6 = resolved.stream().filter(ip -> ip instanceof Inet6Address).toList();
         List<InetAddress> forIpv4 = realIpv4.isEmpty() ? realIpv6 : realIpv4;
@@ -154,7 +178,8 @@ public final class ClientOnGateway {
                 continue;
             }
             int index = proxy instanceof Inet4Address ? ipv4Index++ : ipv6Index++;
-            translations.put(proxy, new TranslationState(resourceId, name, targets.get(index % targets.size()), nowNanos));
+            IpAddress real = IpAddress.of(targets.get(index % targets.size()));
+            translations.put(key(proxy), high(proxy), low(proxy), new TranslationState(resourceId, name, IpAddress.of(proxy), real, nowNanos));
         }
         granted.resolved.put(name, List.copyOf(resolved));
         recomputeFilters();
@@ -163,84 +188,121 @@ public final class ClientOnGateway {
 
     /** A new resolution of a name that went silent; a changed set of real IPs gets fresh translations on the same proxy IPs. */
     public NatSetup refreshTranslation(String name, UUID resourceId, List<InetAddress> resolved, long nowNanos) {
-        List<InetAddress> proxies = new ArrayList<>();
-        Set<InetAddress> current = new HashSet<>();
-        translations.forEach((proxy, state) -> {
-            if (state.resourceId.equals(resourceId) && state.name.equals(name)) {
-                proxies.add(proxy);
-                current.add(state.realIp);
-            }
-        });
-        if (current.equals(new HashSet<>(resolved))) {
+        List<TranslationState> states = translations.values().stream()
+                .filter(state -> state.resourceId.equals(resourceId) && state.name.equals(name)).toList();
+        Set<IpAddress> current = new HashSet<>();
+        states.forEach(state -> current.add(state.realIp));
+        Set<IpAddress> fresh = new HashSet<>();
+        resolved.forEach(ip -> fresh.add(IpAddress.of(ip)));
+        if (current.equals(fresh)) {
             // Same answer: restart the silence clock, so a silent name is re-resolved once per window, not every second.
-            for (InetAddress proxy : proxies) {
-                TranslationState old = translations.get(proxy);
-                translations.put(proxy, new TranslationState(resourceId, name, old.realIp, nowNanos));
+            for (TranslationState old : states) {
+                translations.put(old.proxyIp.version(), Addresses.high(old.proxyIp), Addresses.low(old.proxyIp),
+                        new TranslationState(resourceId, name, old.proxyIp, old.realIp, nowNanos));
             }
             return NatSetup.ACTIVE;
         }
+        List<InetAddress> proxies = new ArrayList<>(states.stream().map(state -> Addresses.toInet(state.proxyIp)).toList());
         proxies.sort(ClientOnGateway::ipv4First);
         return setupNat(name, resourceId, resolved, proxies, nowNanos);
     }
 
     /**
-     * The verdict on a packet from this client towards the resource network (tunnel.md §4.7): source
-     * check, filter check on the original destination, then NAT for proxy IPs.
+     * A packet from this client towards the resource network (tunnel.md §4.7): source check, filter check
+     * on the original destination, then for proxy IPs NAT, rewriting the packet in place (NAT46/64 when
+     * the real IP is of the other family; the packet needs {@link IpPacket#NAT46_HEADROOM} free bytes
+     * before it). Returns null when the packet may go on, else why it must not (the packet is then
+     * unchanged).
      */
-    public Verdict outbound(Flow flow, long nowNanos) {
-        if (!flow.source().equals(ipv4) && !flow.source().equals(ipv6)) {
-            return new Verdict.Drop(DropReason.SOURCE_NOT_ALLOWED);
+    public DropReason outbound(IpPacket packet, long nowNanos) {
+        if (!packet.sourceEquals(tunnelIpv4) && !packet.sourceEquals(tunnelIpv6)) {
+            return DropReason.SOURCE_NOT_ALLOWED;
         }
-        if (!allowed(flow)) {
-            return new Verdict.Drop(DropReason.DESTINATION_NOT_ALLOWED);
+        int version = packet.version();
+        long high = Addresses.destinationHigh(packet);
+        long low = Addresses.destinationLow(packet);
+        TransportProtocol protocol = TransportProtocol.of(packet);
+        TranslationState translation = translations.get(AddressKeyMap.tag(version), high, low);
+        if (!allowed(version, high, low, translation, protocol, packet)) {
+            return DropReason.DESTINATION_NOT_ALLOWED;
         }
-        TranslationState translation = translations.get(flow.destination());
         if (translation == null) {
-            return new Verdict.Forward(flow);
+            return null;
         }
-        if (!flow.protocol().hasPortOrIdentifier()) {
-            return new Verdict.Drop(DropReason.UNTRANSLATABLE_PROTOCOL);
+        if (!protocol.hasPortOrIdentifier()) {
+            return DropReason.UNTRANSLATABLE_PROTOCOL;
         }
-        int port = nat.translateOutgoing(flow.protocol(), flow.sourcePort(), flow.destination(), translation.realIp, nowNanos);
+        int sourcePort = packet.sourcePort();
+        int port = nat.translateOutgoing(protocol.ordinal(), sourcePort, translation, nowNanos);
         if (port < 0) {
-            return new Verdict.Drop(DropReason.NAT_EXHAUSTED);
+            return DropReason.NAT_EXHAUSTED;
+        }
+        IpAddress real = translation.realIp;
+        if (real.version() != version) {
+            boolean translated = real instanceof Ipv6Address realIpv6
+                    ? FamilyTranslator.toIpv6(packet, tunnelIpv6, realIpv6).isValid()
+                    : FamilyTranslator.toIpv4(packet, tunnelIpv4, (Ipv4Address) real).isValid();
+            if (!translated) {
+                return DropReason.UNTRANSLATABLE_PACKET;
+            }
+        } else {
+            packet.setDestination(real);
+        }
+        if (port != sourcePort) {
+            packet.setSourcePort(port);
         }
         translation.onOutgoing(nowNanos);
-        InetAddress source = translation.realIp instanceof Inet4Address ? ipv4 : ipv6;
-        int destinationPort = flow.protocol() == TransportProtocol.ICMP_ECHO ? port : flow.destinationPort();
-        return new Verdict.Forward(new Flow(flow.protocol(), source, port, translation.realIp, destinationPort));
+        return null;
     }
 
     /**
      * A packet from the resource network to this client: a reply on a NAT session gets the proxy IP as
-     * its source and the client's own port back; anything else passes unchanged (CIDR and Internet traffic).
+     * its source and the client's own port back (and the client's family, translated in place); anything
+     * else passes unchanged (CIDR and Internet traffic). Returns null, or why the packet must be dropped.
      */
-    public Flow inbound(Flow flow, long nowNanos) {
-        if (!flow.protocol().hasPortOrIdentifier()) {
-            return flow;
+    public DropReason inbound(IpPacket packet, long nowNanos) {
+        TransportProtocol protocol = TransportProtocol.of(packet);
+        if (!protocol.hasPortOrIdentifier()) {
+            return null;
         }
-        NatTable.Key inside = nat.translateIncoming(flow.protocol(), flow.destinationPort(), flow.source(), nowNanos);
-        if (inside == null) {
-            return flow;
+        NatTable.Session session = nat.translateIncoming(protocol.ordinal(), packet.destinationPort(), packet.version(),
+                Addresses.sourceHigh(packet), Addresses.sourceLow(packet), nowNanos);
+        if (session == null) {
+            return null;
         }
-        TranslationState translation = translations.get(inside.address());
+        IpAddress proxy = session.proxy;
+        TranslationState translation = translations.get(AddressKeyMap.tag(proxy.version()), Addresses.high(proxy), Addresses.low(proxy));
         if (translation != null) {
             translation.onIncoming(nowNanos);
         }
-        InetAddress destination = inside.address() instanceof Inet4Address ? ipv4 : ipv6;
-        int sourcePort = flow.protocol() == TransportProtocol.ICMP_ECHO ? inside.port() : flow.sourcePort();
-        return new Flow(flow.protocol(), inside.address(), sourcePort, destination, inside.port());
+        if (proxy.version() != packet.version()) {
+            boolean translated = proxy instanceof Ipv6Address proxyIpv6
+                    ? FamilyTranslator.toIpv6(packet, proxyIpv6, tunnelIpv6).isValid()
+                    : FamilyTranslator.toIpv4(packet, (Ipv4Address) proxy, tunnelIpv4).isValid();
+            if (!translated) {
+                return DropReason.UNTRANSLATABLE_PACKET;
+            }
+        } else {
+            packet.setSource(proxy);
+        }
+        if (session.insidePort != packet.destinationPort()) {
+            packet.setDestinationPort(session.insidePort);
+        }
+        return null;
     }
 
     /** The per-second work: NAT sessions expire, and names whose real IPs all went silent are queued for re-resolution. */
     public void handleTimeout(long nowNanos) {
-        Set<RefreshDns> due = new LinkedHashSet<>();
+        Map<RefreshDns, List<TranslationState>> byName = new LinkedHashMap<>();
         for (TranslationState state : translations.values()) {
-            if (state.isExpired(nowNanos) && allSilent(state.resourceId, state.name, nowNanos)) {
-                due.add(new RefreshDns(id, state.resourceId, state.name));
-            }
+            byName.computeIfAbsent(new RefreshDns(id, state.resourceId, state.name), any -> new ArrayList<>()).add(state);
         }
-        refreshes.addAll(due);
+        byName.forEach((refresh, states) -> {
+            boolean expired = states.stream().anyMatch(state -> state.isExpired(nowNanos));
+            if (expired && states.stream().allMatch(state -> state.silentFor(nowNanos)) && !refreshes.contains(refresh)) {
+                refreshes.add(refresh);
+            }
+        });
         nat.handleTimeout(nowNanos);
     }
 
@@ -252,29 +314,34 @@ public final class ClientOnGateway {
         return nat.size();
     }
 
+    int translationCount() {
+        return translations.size();
+    }
+
     /** The real IP a proxy IP currently points at, or null. */
-    public InetAddress translationOf(InetAddress proxyIp) {
-        TranslationState state = translations.get(proxyIp);
+    public IpAddress translationOf(IpAddress proxyIp) {
+        TranslationState state = translations.get(AddressKeyMap.tag(proxyIp.version()), Addresses.high(proxyIp), Addresses.low(proxyIp));
         return state == null ? null : state.realIp;
     }
 
-    private boolean allowed(Flow flow) {
-        if (holdsInternet && !AddressPlan.isProxyAddress(flow.destination())) {
+    private boolean allowed(int version, long high, long low, TranslationState translation, TransportProtocol protocol, IpPacket packet) {
+        if (holdsInternet && !PROXY_V4.contains(version, high, low) && !PROXY_V6.contains(version, high, low)) {
             return true;
         }
-        FilterEngine engine = filters.lookup(flow.destination());
-        return engine != null && engine.allows(flow.protocol(), flow.destinationPort());
-    }
-
-    private boolean allSilent(UUID resourceId, String name, long nowNanos) {
-        return translations.values().stream()
-                .filter(state -> state.resourceId.equals(resourceId) && state.name.equals(name))
-                .allMatch(state -> state.silentFor(nowNanos));
+        FilterEngine engine;
+        if (translation != null) {
+            Granted granted = resources.get(translation.resourceId);
+            engine = granted == null ? null : granted.engine;
+        } else {
+            engine = filters.lookup(version, high, low);
+        }
+        return engine != null && engine.allows(protocol, protocol.hasPortOrIdentifier() ? packet.destinationPort() : 0);
     }
 
     /**
      * Rebuilds the filter table: a CIDR network takes the filters of every resource whose addresses
-     * contain it (so the Internet resource's empty list opens it fully); a proxy IP takes its DNS resource's.
+     * contain it (so the Internet resource's empty list opens it fully). A proxy IP with a translation takes
+     * its DNS resource's own filters, kept with the grant.
      */
     private void recomputeFilters() {
         PrefixTable<FilterEngine> rebuilt = new PrefixTable<>();
@@ -289,12 +356,7 @@ public final class ClientOnGateway {
                 rebuilt.put(cidr.address(), FilterEngine.of(contributing));
             }
         }
-        translations.forEach((proxy, state) -> {
-            Granted granted = resources.get(state.resourceId);
-            if (granted != null) {
-                rebuilt.put(IpNetwork.host(proxy), FilterEngine.of(List.of(granted.resource.filters())));
-            }
-        });
+        resources.values().forEach(granted -> granted.engine = FilterEngine.of(List.of(granted.resource.filters())));
         filters = rebuilt;
         holdsInternet = resources.values().stream().anyMatch(granted -> granted.resource instanceof GatewayResource.Internet);
     }
@@ -311,6 +373,18 @@ public final class ClientOnGateway {
         return a.getClass() == b.getClass();
     }
 
+    private static int key(InetAddress address) {
+        return AddressKeyMap.tag(Addresses.version(address));
+    }
+
+    private static long high(InetAddress address) {
+        return Addresses.high(IpAddress.of(address));
+    }
+
+    private static long low(InetAddress address) {
+        return Addresses.low(IpAddress.of(address));
+    }
+
     private static int ipv4First(InetAddress a, InetAddress b) {
         return Boolean.compare(a instanceof Inet6Address, b instanceof Inet6Address);
     }
@@ -318,6 +392,7 @@ public final class ClientOnGateway {
     /** A resource the client holds, with its expiry and, for DNS, the real IPs resolved per name. */
     private static final class Granted {
         GatewayResource resource;
+        FilterEngine engine;
         final Long expiresAtUnixSeconds;
         final Map<String, List<InetAddress>> resolved = new HashMap<>();
 

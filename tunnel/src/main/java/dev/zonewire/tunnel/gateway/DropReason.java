@@ -8,10 +8,15 @@ public enum DropReason {
     DESTINATION_NOT_ALLOWED(true),
     /** A proxy IP whose DNS NAT is set up, but the protocol has no port or echo id to translate. */
     UNTRANSLATABLE_PROTOCOL(true),
+    /** The packet could not be translated between IPv4 and IPv6 (no headroom, extension headers, an ICMP type without equivalent). */
+    UNTRANSLATABLE_PACKET(false),
     /** The client's NAT table is full, or every port towards that real IP is taken. */
     NAT_EXHAUSTED(false),
-    /** No client peer with that id or tunnel address (never authorized, rejected, expired or removed). */
-    UNKNOWN_CLIENT(false),
+    /**
+     * No client peer with that id or tunnel address (never authorized, rejected, expired or removed). From a
+     * client, whose connection authenticates it, the answer tells it to ask the portal for a flow again.
+     */
+    UNKNOWN_CLIENT(true),
     /** Towards a client: the destination is outside the tunnel's peer ranges. */
     NOT_A_PEER_ADDRESS(false);
 

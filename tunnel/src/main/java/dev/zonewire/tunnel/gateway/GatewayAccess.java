@@ -1,5 +1,6 @@
 package dev.zonewire.tunnel.gateway;
 
+import dev.zonewire.ippacket.IpPacket;
 import dev.zonewire.tunnel.control.ControlCodec;
 import dev.zonewire.tunnel.control.ControlEvent;
 import dev.zonewire.tunnel.messages.Decoded;
@@ -7,14 +8,15 @@ import dev.zonewire.tunnel.messages.GatewayInbound;
 import dev.zonewire.tunnel.messages.GatewayOutbound;
 import dev.zonewire.tunnel.messages.GatewayResource;
 import dev.zonewire.tunnel.messages.ResolveRequest;
+import dev.zonewire.tunnel.net.AddressKeyMap;
 import dev.zonewire.tunnel.net.AddressPlan;
+import dev.zonewire.tunnel.net.Addresses;
+import dev.zonewire.tunnel.net.NetworkBits;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,15 +37,17 @@ public final class GatewayAccess {
     public static final long RESOLUTION_TIMEOUT_NANOS = 10_000_000_000L;
     public static final int MAX_PENDING_RESOLUTIONS = 1000;
     private static final int ICMP_ERRORS_PER_SECOND = 10;
+    private static final NetworkBits PEERS_V4 = NetworkBits.of(AddressPlan.PEERS_V4);
+    private static final NetworkBits PEERS_V6 = NetworkBits.of(AddressPlan.PEERS_V6);
 
     private final Map<UUID, ClientOnGateway> clients = new LinkedHashMap<>();
-    private final Map<InetAddress, ClientOnGateway> byTunnelAddress = new HashMap<>();
+    private final AddressKeyMap<ClientOnGateway> byTunnelAddress = new AddressKeyMap<>();
     /** Insertion order is deadline order: every resolution gets the same time. */
     private final LinkedHashMap<Long, PendingResolution> resolutions = new LinkedHashMap<>();
     private final ArrayDeque<Resolve> resolves = new ArrayDeque<>();
     private final ArrayDeque<ControlReply> controlReplies = new ArrayDeque<>();
-    private final EnumMap<DropReason, Long> drops = new EnumMap<>(DropReason.class);
-    private final EnumMap<GatewayCounter, Long> counters = new EnumMap<>(GatewayCounter.class);
+    private final long[] drops = new long[DropReason.values().length];
+    private final long[] counters = new long[GatewayCounter.values().length];
     private long nextResolutionId;
     private long nextTickNanos;
     private double icmpBudget = ICMP_ERRORS_PER_SECOND;
@@ -108,8 +112,7 @@ public final class GatewayAccess {
     public void removeClient(UUID clientId) {
         ClientOnGateway client = clients.remove(clientId);
         if (client != null) {
-            byTunnelAddress.remove(client.ipv4(), client);
-            byTunnelAddress.remove(client.ipv6(), client);
+            unindex(client);
         }
     }
 
@@ -152,30 +155,41 @@ public final class GatewayAccess {
 
     // Packets.
 
-    /** The verdict on a packet that arrived through the tunnel from {@code clientId}. */
-    public Verdict outbound(UUID clientId, Flow flow, long nowNanos) {
+    /**
+     * The verdict on a packet that arrived through the tunnel from {@code clientId}; a forwarded packet has
+     * been rewritten in place (see {@link ClientOnGateway#outbound}). Drops are counted; an answer is
+     * granted for the reasons that call for one, never about an ICMP error, at most
+     * {@value #ICMP_ERRORS_PER_SECOND} per second.
+     */
+    public Verdict outbound(UUID clientId, IpPacket packet, long nowNanos) {
         ClientOnGateway client = clients.get(clientId);
-        Verdict verdict = client == null ? new Verdict.Drop(DropReason.UNKNOWN_CLIENT) : client.outbound(flow, nowNanos);
-        if (!(verdict instanceof Verdict.Drop drop)) {
-            return verdict;
+        DropReason reason = client == null ? DropReason.UNKNOWN_CLIENT : client.outbound(packet, nowNanos);
+        if (reason == null) {
+            return Verdict.FORWARD;
         }
-        drops.merge(drop.reason(), 1L, Long::sum);
+        drops[reason.ordinal()]++;
         // Never answer an ICMP error with another (RFC 1122 §3.2.2).
-        boolean wantsAnswer = drop.reason().answerProhibited() && flow.protocol() != TransportProtocol.ICMP_OTHER;
-        return new Verdict.Drop(drop.reason(), wantsAnswer && takeIcmpBudget(nowNanos));
+        boolean wantsAnswer = reason.answerProhibited() && TransportProtocol.of(packet) != TransportProtocol.ICMP_OTHER;
+        return wantsAnswer && takeIcmpBudget(nowNanos) ? Verdict.ANSWER_PROHIBITED : Verdict.DROP;
     }
 
-    /** Where a packet from the resource network goes (tunnel.md §4.7): no filter applies in this direction. */
-    public InboundRoute inbound(Flow flow, long nowNanos) {
-        InetAddress destination = flow.destination();
-        if (!AddressPlan.PEERS_V4.contains(destination) && !AddressPlan.PEERS_V6.contains(destination)) {
+    /**
+     * The client a packet from the resource network goes to, after reverse NAT in place (tunnel.md §4.7: no
+     * filter applies in this direction), or null when it is dropped (and counted).
+     */
+    public ClientOnGateway inbound(IpPacket packet, long nowNanos) {
+        int version = packet.version();
+        long high = Addresses.destinationHigh(packet);
+        long low = Addresses.destinationLow(packet);
+        if (!PEERS_V4.contains(version, high, low) && !PEERS_V6.contains(version, high, low)) {
             return drop(DropReason.NOT_A_PEER_ADDRESS);
         }
-        ClientOnGateway client = byTunnelAddress.get(destination);
+        ClientOnGateway client = byTunnelAddress.get(AddressKeyMap.tag(version), high, low);
         if (client == null) {
             return drop(DropReason.UNKNOWN_CLIENT);
         }
-        return new InboundRoute.ToClient(client.id(), client.inbound(flow, nowNanos));
+        DropReason reason = client.inbound(packet, nowNanos);
+        return reason == null ? client : drop(reason);
     }
 
     // Time.
@@ -189,15 +203,14 @@ public final class GatewayAccess {
         Iterator<ClientOnGateway> each = clients.values().iterator();
         while (each.hasNext()) {
             ClientOnGateway client = each.next();
-            counters.merge(GatewayCounter.ACCESS_EXPIRED, (long) client.expireResources(utcNow).size(), Long::sum);
+            counters[GatewayCounter.ACCESS_EXPIRED.ordinal()] += client.expireResources(utcNow).size();
             client.handleTimeout(nowNanos);
             for (RefreshDns refresh = client.pollRefresh(); refresh != null; refresh = client.pollRefresh()) {
                 startResolution(new PendingResolution(refresh.clientId(), refresh.resourceId(), refresh.name(), null, Purpose.REFRESH, 0), nowNanos);
             }
             if (client.isEmpty()) {
                 each.remove();
-                byTunnelAddress.remove(client.ipv4(), client);
-                byTunnelAddress.remove(client.ipv6(), client);
+                unindex(client);
             }
         }
     }
@@ -225,18 +238,33 @@ public final class GatewayAccess {
     }
 
     public long dropped(DropReason reason) {
-        return drops.getOrDefault(reason, 0L);
+        return drops[reason.ordinal()];
     }
 
     public long count(GatewayCounter counter) {
-        return counters.getOrDefault(counter, 0L);
+        return counters[counter.ordinal()];
     }
 
     private void allow(UUID clientId, Inet4Address ipv4, Inet6Address ipv6, GatewayResource resource, Long expiresAt) {
         ClientOnGateway client = clients.computeIfAbsent(clientId, id -> new ClientOnGateway(id, ipv4, ipv6));
         client.addResource(resource, expiresAt);
-        byTunnelAddress.put(client.ipv4(), client);
-        byTunnelAddress.put(client.ipv6(), client);
+        index(client.ipv4(), client);
+        index(client.ipv6(), client);
+    }
+
+    private void index(InetAddress tunnelAddress, ClientOnGateway client) {
+        var address = Addresses.of(tunnelAddress);
+        byTunnelAddress.put(AddressKeyMap.tag(address.version()), Addresses.high(address), Addresses.low(address), client);
+    }
+
+    private void unindex(ClientOnGateway client) {
+        for (InetAddress tunnelAddress : List.of(client.ipv4(), client.ipv6())) {
+            var address = Addresses.of(tunnelAddress);
+            int tag = AddressKeyMap.tag(address.version());
+            if (byTunnelAddress.get(tag, Addresses.high(address), Addresses.low(address)) == client) {
+                byTunnelAddress.remove(tag, Addresses.high(address), Addresses.low(address));
+            }
+        }
     }
 
     private void resolveForNat(UUID clientId, UUID resourceId, ResolveRequest request, boolean forControl, long nowNanos) {
@@ -305,13 +333,13 @@ public final class GatewayAccess {
         return false;
     }
 
-    private InboundRoute drop(DropReason reason) {
-        drops.merge(reason, 1L, Long::sum);
-        return new InboundRoute.Drop(reason);
+    private ClientOnGateway drop(DropReason reason) {
+        drops[reason.ordinal()]++;
+        return null;
     }
 
     private void increment(GatewayCounter counter) {
-        counters.merge(counter, 1L, Long::sum);
+        counters[counter.ordinal()]++;
     }
 
     private enum Purpose {

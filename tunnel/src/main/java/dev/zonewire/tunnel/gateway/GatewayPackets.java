@@ -1,27 +1,20 @@
 package dev.zonewire.tunnel.gateway;
 
-import dev.zonewire.ippacket.FamilyTranslator;
 import dev.zonewire.ippacket.IcmpErrors;
-import dev.zonewire.ippacket.IpAddress;
 import dev.zonewire.ippacket.IpPacket;
-import dev.zonewire.ippacket.Ipv4Address;
-import dev.zonewire.ippacket.Ipv6Address;
-import dev.zonewire.ippacket.PacketStatus;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.util.UUID;
 
 /**
- * The packet side of {@link GatewayAccess}: it reads a packet's addressing, asks for the verdict, and
- * rewrites the packet in place (destination, source port or echo id, and NAT46/64 when the proxy IP and
- * the real IP differ in family), or writes the ICMP/ICMPv6 "administratively prohibited" answer for a
- * denied flow. Packets need {@link IpPacket#NAT46_HEADROOM} free bytes before them for NAT46.
+ * The packet side of {@link GatewayAccess}: a packet from a client is checked and rewritten in place
+ * (destination, source port or echo id, and NAT46/64 when the proxy IP and the real IP differ in
+ * family), or the ICMP/ICMPv6 "administratively prohibited" answer for a denied flow is written; a packet
+ * from the resource network is reverse-translated and its client named. Packets need
+ * {@link IpPacket#NAT46_HEADROOM} free bytes before them for NAT46. Nothing here allocates unless it
+ * answers.
  */
 public final class GatewayPackets {
     private final GatewayAccess access;
-    private long untranslatable;
 
     public GatewayPackets(GatewayAccess access) {
         this.access = access;
@@ -51,15 +44,13 @@ public final class GatewayPackets {
         if (!packet.status().isValid()) {
             return Result.DROP;
         }
-        Flow flow = flowOf(packet);
-        Verdict verdict = access.outbound(clientId, flow, nowNanos);
-        return switch (verdict) {
-            case Verdict.Forward forward -> rewrite(packet, flow, forward.flow()) ? Result.FORWARD : Result.DROP;
-            case Verdict.Drop drop when drop.answerProhibited() -> {
+        return switch (access.outbound(clientId, packet, nowNanos)) {
+            case FORWARD -> Result.FORWARD;
+            case DROP -> Result.DROP;
+            case ANSWER_PROHIBITED -> {
                 int length = IcmpErrors.destinationUnreachable(packet, IcmpErrors.Unreachable.ADMINISTRATIVELY_PROHIBITED, answerOut, answerOffset);
                 yield length == IcmpErrors.NOT_SENT ? Result.DROP : new Result(Outcome.ANSWER, length);
             }
-            case Verdict.Drop drop -> Result.DROP;
         };
     }
 
@@ -68,62 +59,7 @@ public final class GatewayPackets {
         if (!packet.status().isValid()) {
             return null;
         }
-        Flow flow = flowOf(packet);
-        return switch (access.inbound(flow, nowNanos)) {
-            case InboundRoute.ToClient to -> rewrite(packet, flow, to.flow()) ? to.clientId() : null;
-            case InboundRoute.Drop drop -> null;
-        };
-    }
-
-    /** Packets whose rewrite the packet layer refused (e.g. no headroom, untranslatable ICMP). */
-    public long untranslatable() {
-        return untranslatable;
-    }
-
-    static Flow flowOf(IpPacket packet) {
-        TransportProtocol protocol = switch (packet.flowProtocol()) {
-            case TCP -> TransportProtocol.TCP;
-            case UDP -> TransportProtocol.UDP;
-            case ICMP_ECHO -> TransportProtocol.ICMP_ECHO;
-            case UNSUPPORTED -> packet.isIcmpv4() || packet.isIcmpv6() ? TransportProtocol.ICMP_OTHER : TransportProtocol.OTHER;
-        };
-        boolean ported = protocol.hasPortOrIdentifier();
-        return new Flow(protocol, packet.source().toInetAddress(), ported ? packet.sourcePort() : 0,
-                packet.destination().toInetAddress(), ported ? packet.destinationPort() : 0);
-    }
-
-    /** Makes the packet carry {@code to} instead of {@code from}: addresses (across families if needed) and ports or echo id. */
-    private boolean rewrite(IpPacket packet, Flow from, Flow to) {
-        if (from.equals(to)) {
-            return true;
-        }
-        boolean familyChanges = (from.destination() instanceof Inet4Address) != (to.destination() instanceof Inet4Address);
-        if (familyChanges) {
-            PacketStatus status = to.destination() instanceof Inet6Address
-                    ? FamilyTranslator.toIpv6(packet, (Ipv6Address) address(to.source()), (Ipv6Address) address(to.destination()))
-                    : FamilyTranslator.toIpv4(packet, (Ipv4Address) address(to.source()), (Ipv4Address) address(to.destination()));
-            if (!status.isValid()) {
-                untranslatable++;
-                return false;
-            }
-        } else {
-            if (!from.source().equals(to.source())) {
-                packet.setSource(address(to.source()));
-            }
-            if (!from.destination().equals(to.destination())) {
-                packet.setDestination(address(to.destination()));
-            }
-        }
-        if (from.sourcePort() != to.sourcePort()) {
-            packet.setSourcePort(to.sourcePort());
-        }
-        if (to.protocol() != TransportProtocol.ICMP_ECHO && from.destinationPort() != to.destinationPort()) {
-            packet.setDestinationPort(to.destinationPort());
-        }
-        return true;
-    }
-
-    private static IpAddress address(InetAddress address) {
-        return IpAddress.of(address);
+        ClientOnGateway client = access.inbound(packet, nowNanos);
+        return client == null ? null : client.id();
     }
 }

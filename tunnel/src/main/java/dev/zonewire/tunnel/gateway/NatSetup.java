@@ -8,5 +8,7 @@ public enum NatSetup {
     /** The name does not fall under the resource's pattern: the client asked for a name it may not reach. */
     NAME_OUTSIDE_RESOURCE,
     /** A proxy IP outside the proxy ranges: the request is refused as a whole. */
-    NOT_A_PROXY_ADDRESS
+    NOT_A_PROXY_ADDRESS,
+    /** The client already has translations for {@value ClientOnGateway#MAX_TRANSLATIONS} proxy IPs: no more names. */
+    TOO_MANY_NAMES
 }

@@ -1,9 +1,8 @@
 package dev.zonewire.tunnel.gateway;
 
-import java.net.InetAddress;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.Map;
+import dev.zonewire.ippacket.IpAddress;
+import dev.zonewire.tunnel.net.AddressKeyMap;
+import dev.zonewire.tunnel.net.Addresses;
 
 /**
  * One client's NAT sessions for DNS resources (tunnel.md §4.6): a bijection between the inside key
@@ -12,7 +11,8 @@ import java.util.Map;
  * and collide; then the next free one upwards is taken, wrapping to 1.
  *
  * <p>A session lives {@value #TTL_NANOS} ns after its last packet in either direction (the reference only
- * counts outgoing ones). At most {@code maxSessions} exist; a new flow beyond that is refused.
+ * counts outgoing ones). At most {@code maxSessions} exist; a new flow beyond that is refused. Looking up
+ * an existing session allocates nothing.
  */
 final class NatTable {
     static final long TTL_NANOS = 60_000_000_000L;
@@ -20,20 +20,25 @@ final class NatTable {
     private static final int MAX_PORT = 65535;
 
     private final int maxSessions;
-    private final Map<Key, Session> byInside = new HashMap<>();
-    private final Map<Key, Session> byOutside = new HashMap<>();
+    private final AddressKeyMap<Session> byInside = new AddressKeyMap<>();
+    private final AddressKeyMap<Session> byOutside = new AddressKeyMap<>();
 
     NatTable(int maxSessions) {
         this.maxSessions = maxSessions;
     }
 
-    /** The port or id the flow leaves with towards {@code realIp}, or -1 when no session can be made. */
-    int translateOutgoing(TransportProtocol protocol, int sourcePort, InetAddress proxyIp, InetAddress realIp, long nowNanos) {
-        Key inside = new Key(protocol, sourcePort, proxyIp);
-        Session session = byInside.get(inside);
-        if (session != null && session.outside.address().equals(realIp)) {
+    /**
+     * The port or id a flow from {@code sourcePort} to {@code translation}'s proxy IP leaves with towards
+     * its real IP, or -1 when no session can be made. {@code protocol} is a {@link TransportProtocol} ordinal.
+     */
+    int translateOutgoing(int protocol, int sourcePort, TranslationState translation, long nowNanos) {
+        IpAddress proxy = translation.proxyIp;
+        long proxyHigh = Addresses.high(proxy);
+        long proxyLow = Addresses.low(proxy);
+        Session session = byInside.get(AddressKeyMap.tag(proxy.version(), protocol, sourcePort), proxyHigh, proxyLow);
+        if (session != null && session.real.equals(translation.realIp)) {
             session.lastSeenNanos = nowNanos;
-            return session.outside.port();
+            return session.outsidePort;
         }
         if (session != null) {
             // The proxy IP now points at another real IP: the old session is of no use any more.
@@ -42,33 +47,29 @@ final class NatTable {
         if (byInside.size() >= maxSessions) {
             return -1;
         }
-        int port = freeOutsidePort(protocol, sourcePort, realIp);
+        int port = freeOutsidePort(protocol, sourcePort, translation);
         if (port < 0) {
             return -1;
         }
-        Session created = new Session(inside, new Key(protocol, port, realIp), nowNanos);
-        byInside.put(created.inside, created);
-        byOutside.put(created.outside, created);
+        Session created = new Session(protocol, sourcePort, proxy, port, translation.realIp, nowNanos);
+        byInside.put(created.insideTag(), proxyHigh, proxyLow, created);
+        byOutside.put(created.outsideTag(), translation.realHigh, translation.realLow, created);
         return port;
     }
 
-    /** The inside key a reply from {@code realSource} to {@code destinationPort} belongs to, or null (not a NAT flow). */
-    Key translateIncoming(TransportProtocol protocol, int destinationPort, InetAddress realSource, long nowNanos) {
-        Session session = byOutside.get(new Key(protocol, destinationPort, realSource));
-        if (session == null) {
-            return null;
+    /** The session a reply from a real IP (given as bits) to {@code destinationPort} belongs to, or null (not a NAT flow). */
+    Session translateIncoming(int protocol, int destinationPort, int version, long sourceHigh, long sourceLow, long nowNanos) {
+        Session session = byOutside.get(AddressKeyMap.tag(version, protocol, destinationPort), sourceHigh, sourceLow);
+        if (session != null) {
+            session.lastSeenNanos = nowNanos;
         }
-        session.lastSeenNanos = nowNanos;
-        return session.inside;
+        return session;
     }
 
     void handleTimeout(long nowNanos) {
-        Iterator<Session> sessions = byInside.values().iterator();
-        while (sessions.hasNext()) {
-            Session session = sessions.next();
+        for (Session session : byInside.values()) {
             if (nowNanos - session.lastSeenNanos >= TTL_NANOS) {
-                sessions.remove();
-                byOutside.remove(session.outside);
+                remove(session);
             }
         }
     }
@@ -77,10 +78,11 @@ final class NatTable {
         return byInside.size();
     }
 
-    private int freeOutsidePort(TransportProtocol protocol, int preferred, InetAddress realIp) {
+    private int freeOutsidePort(int protocol, int preferred, TranslationState translation) {
+        int version = translation.realIp.version();
         int candidate = Math.max(preferred, 1);
         for (int tried = 0; tried < MAX_PORT; tried++) {
-            if (!byOutside.containsKey(new Key(protocol, candidate, realIp))) {
+            if (!byOutside.containsKey(AddressKeyMap.tag(version, protocol, candidate), translation.realHigh, translation.realLow)) {
                 return candidate;
             }
             candidate = candidate == MAX_PORT ? 1 : candidate + 1;
@@ -89,22 +91,34 @@ final class NatTable {
     }
 
     private void remove(Session session) {
-        byInside.remove(session.inside);
-        byOutside.remove(session.outside);
+        byInside.remove(session.insideTag(), Addresses.high(session.proxy), Addresses.low(session.proxy));
+        byOutside.remove(session.outsideTag(), Addresses.high(session.real), Addresses.low(session.real));
     }
 
-    /** One side of a session: protocol, port or echo id, address. */
-    record Key(TransportProtocol protocol, int port, InetAddress address) {}
-
-    private static final class Session {
-        final Key inside;
-        final Key outside;
+    /** One translated flow: the client's side (port, proxy IP) and the resource side (port, real IP). */
+    static final class Session {
+        final int protocol;
+        final int insidePort;
+        final IpAddress proxy;
+        final int outsidePort;
+        final IpAddress real;
         long lastSeenNanos;
 
-        Session(Key inside, Key outside, long lastSeenNanos) {
-            this.inside = inside;
-            this.outside = outside;
+        Session(int protocol, int insidePort, IpAddress proxy, int outsidePort, IpAddress real, long lastSeenNanos) {
+            this.protocol = protocol;
+            this.insidePort = insidePort;
+            this.proxy = proxy;
+            this.outsidePort = outsidePort;
+            this.real = real;
             this.lastSeenNanos = lastSeenNanos;
+        }
+
+        int insideTag() {
+            return AddressKeyMap.tag(proxy.version(), protocol, insidePort);
+        }
+
+        int outsideTag() {
+            return AddressKeyMap.tag(real.version(), protocol, outsidePort);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.zonewire.tunnel.gateway;
 
-import java.net.InetAddress;
+import dev.zonewire.ippacket.IpAddress;
+import dev.zonewire.tunnel.net.Addresses;
 import java.util.UUID;
 
 /**
@@ -16,17 +17,23 @@ final class TranslationState {
 
     final UUID resourceId;
     final String name;
-    final InetAddress realIp;
+    final IpAddress proxyIp;
+    final IpAddress realIp;
+    final long realHigh;
+    final long realLow;
     private final long createdNanos;
     private boolean seenIncoming;
     private long lastIncomingNanos;
     private boolean graceRunning;
     private long graceStartedNanos;
 
-    TranslationState(UUID resourceId, String name, InetAddress realIp, long nowNanos) {
+    TranslationState(UUID resourceId, String name, IpAddress proxyIp, IpAddress realIp, long nowNanos) {
         this.resourceId = resourceId;
         this.name = name;
+        this.proxyIp = proxyIp;
         this.realIp = realIp;
+        this.realHigh = Addresses.high(realIp);
+        this.realLow = Addresses.low(realIp);
         this.createdNanos = nowNanos;
     }
 

@@ -1,5 +1,7 @@
 package dev.zonewire.tunnel.gateway;
 
+import dev.zonewire.ippacket.IpPacket;
+
 /**
  * The transport of a packet as the gateway's filters and NAT see it. ICMP echo request and reply carry an
  * identifier that the NAT treats like a port; every other ICMP message is {@link #ICMP_OTHER}.
@@ -11,6 +13,16 @@ public enum TransportProtocol {
     ICMP_OTHER,
     /** Any other IP protocol (GRE, ESP, SCTP, ...): filters deny it and the NAT cannot translate it. */
     OTHER;
+
+    /** The transport of a valid packet; allocates nothing. */
+    public static TransportProtocol of(IpPacket packet) {
+        return switch (packet.flowProtocol()) {
+            case TCP -> TCP;
+            case UDP -> UDP;
+            case ICMP_ECHO -> ICMP_ECHO;
+            case UNSUPPORTED -> packet.isIcmpv4() || packet.isIcmpv6() ? ICMP_OTHER : OTHER;
+        };
+    }
 
     public boolean isIcmp() {
         return this == ICMP_ECHO || this == ICMP_OTHER;

@@ -8,7 +8,7 @@ import java.util.Map;
 
 /**
  * A longest-prefix-match table from IP networks to values: a binary trie per address family. A lookup
- * walks at most 32 or 128 nodes and allocates nothing but the address bytes it is given.
+ * walks at most 32 or 128 nodes; {@link #lookup(int, long, long)} allocates nothing at all.
  */
 public final class PrefixTable<V> {
     private Node<V> ipv4Root = new Node<>();
@@ -64,6 +64,26 @@ public final class PrefixTable<V> {
         return match == null ? null : match.getValue();
     }
 
+    /**
+     * The value of the most specific entry containing the address given as bits (see {@link Addresses}),
+     * or null. Allocates nothing: the packet paths use it.
+     */
+    public V lookup(int version, long high, long low) {
+        Node<V> node = version == 4 ? ipv4Root : ipv6Root;
+        int length = version == 4 ? 32 : 128;
+        V best = node.value;
+        for (int depth = 0; depth < length; depth++) {
+            node = rawBit(version, high, low, depth) == 0 ? node.zero : node.one;
+            if (node == null) {
+                break;
+            }
+            if (node.value != null) {
+                best = node.value;
+            }
+        }
+        return best;
+    }
+
     public int size() {
         return size;
     }
@@ -109,6 +129,13 @@ public final class PrefixTable<V> {
 
     private Node<V> root(InetAddress address) {
         return address instanceof Inet4Address ? ipv4Root : ipv6Root;
+    }
+
+    private static int rawBit(int version, long high, long low, int depth) {
+        if (version == 4) {
+            return (int) (low >>> (31 - depth)) & 1;
+        }
+        return (int) (depth < 64 ? high >>> (63 - depth) : low >>> (127 - depth)) & 1;
     }
 
     private static int bit(byte[] bits, int index) {

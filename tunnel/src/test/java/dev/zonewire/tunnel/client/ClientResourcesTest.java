@@ -186,13 +186,35 @@ class ClientResourcesTest {
     }
 
     @Test
-    void aResourceCannotMoveToAnotherGatewayWhileTheFirstStillServesIt() {
+    void aResourceThePortalMovesToAnotherGatewayLeavesTheFirst() {
         ClientResource.Cidr a = cidr("10.0.0.0/8");
         resources.add(a);
         resources.mapToGateway(a.id(), GATEWAY, HQ.id(), List.of(a.address()));
+        UUID other = UUID.randomUUID();
 
-        assertThat(resources.mapToGateway(a.id(), UUID.randomUUID(), HQ.id(), List.of(a.address()))).isFalse();
-        assertThat(resources.gatewayOf(a.id())).isEqualTo(GATEWAY);
+        resources.mapToGateway(a.id(), other, HQ.id(), List.of(a.address()));
+
+        assertThat(resources.gatewayOf(a.id())).isEqualTo(other);
+        assertThat(resources.isGatewayPeer(GATEWAY)).isFalse();
+        assertThat(resources.sourceAllowed(GATEWAY, ip("10.9.9.9"))).isFalse();
+        assertThat(resources.sourceAllowed(other, ip("10.9.9.9"))).isTrue();
+    }
+
+    @Test
+    void aRefusedResourceIsUnmappedWhileItsGatewayKeepsServingTheOthers() {
+        ClientResource.Cidr a = cidr("10.0.0.0/8");
+        ClientResource.Cidr b = cidr("192.168.0.0/16");
+        resources.add(a);
+        resources.add(b);
+        resources.mapToGateway(a.id(), GATEWAY, HQ.id(), List.of(a.address()));
+        resources.mapToGateway(b.id(), GATEWAY, HQ.id(), List.of(b.address()));
+
+        resources.unmap(a.id());
+
+        assertThat(resources.gatewayOf(a.id())).isNull();
+        assertThat(resources.isGatewayPeer(GATEWAY)).isTrue();
+        assertThat(resources.sourceAllowed(GATEWAY, ip("10.9.9.9"))).isFalse();
+        assertThat(resources.sourceAllowed(GATEWAY, ip("192.168.1.1"))).isTrue();
     }
 
     @Test

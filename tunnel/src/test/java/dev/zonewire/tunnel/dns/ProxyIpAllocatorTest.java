@@ -96,7 +96,8 @@ class ProxyIpAllocatorTest {
         ProxyIpAllocator allocator = new ProxyIpAllocator(1, 60 * SECOND);
         ProxyIps a = allocator.assign("a.example.com", RESOURCE, 0);
 
-        allocator.markUsed(a.ipv6().getLast(), 50 * SECOND);
+        var last = dev.zonewire.ippacket.Ipv6Address.of(a.ipv6().getLast());
+        allocator.markUsed(6, last.high(), last.low(), 50 * SECOND);
 
         assertThat(allocator.assign("b.example.com", RESOURCE, 100 * SECOND)).isNull();
         assertThat(allocator.assign("b.example.com", RESOURCE, 110 * SECOND)).isNotNull();

@@ -6,6 +6,8 @@ import dev.zonewire.ippacket.IpAddress;
 import dev.zonewire.ippacket.IpPacket;
 import dev.zonewire.ippacket.PacketBuilder;
 import dev.zonewire.ippacket.PacketStatus;
+import dev.zonewire.tunnel.TestPackets;
+import dev.zonewire.tunnel.dns.tcp.TcpDnsClient;
 import dev.zonewire.tunnel.net.IpLiterals;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -25,7 +27,7 @@ class SentinelPacketsTest {
     private static final IpAddress SENTINEL_V6 = IpAddress.parse("fd00:2021:1111:8000:100:100:111:0");
 
     private final ClientDns dns = newDns();
-    private final SentinelPackets packets = new SentinelPackets(dns);
+    private final SentinelPackets packets = new SentinelPackets(dns, new SplittableRandom(4));
 
     private static ClientDns newDns() {
         StubResolver resolver = new StubResolver(new ProxyIpAllocator(), Map.of());
@@ -81,8 +83,8 @@ class SentinelPacketsTest {
         echo.wrap(buffer, 20, length);
 
         assertThat(packets.handle(echo, 0)).isTrue();
-        assertThat(packets.droppedNotUdp()).isEqualTo(1);
-        assertThat(packets.pollPacket(ByteBuffer.allocate(1336), 20)).isZero();
+        assertThat(packets.unsupported()).isEqualTo(1);
+        assertThat(packets.pollPacket(0)).isNull();
     }
 
     @Test
@@ -92,14 +94,39 @@ class SentinelPacketsTest {
         packets.handle(query, 0);
 
         assertThat(dns.count(DnsCounter.UNPARSABLE_QUERIES)).isEqualTo(1);
-        assertThat(packets.pollPacket(ByteBuffer.allocate(1336), 20)).isZero();
+        assertThat(packets.pollPacket(0)).isNull();
+    }
+
+    @Test
+    void aQueryOverTcpToASentinelIsAnsweredOnTheSameConnection() throws Exception {
+        packets.sentinelsChanged(0);
+        TcpDnsClient app = new TcpDnsClient(new SplittableRandom(5), 10);
+        app.query(APP_V4, new InetSocketAddress(SENTINEL_V4.toInetAddress(), 53), 21,
+                DnsTestMessages.query("wiki.mycorp.com", Type.A, 21).toWire(), 0);
+
+        for (int round = 0; round < 10; round++) {
+            for (byte[] segment = app.pollPacket(); segment != null; segment = app.pollPacket()) {
+                assertThat(packets.handle(TestPackets.of(segment), 0)).isTrue();
+            }
+            for (byte[] segment = packets.pollPacket(0); segment != null; segment = packets.pollPacket(0)) {
+                IpPacket packet = TestPackets.of(segment);
+                if (app.accepts(packet)) {
+                    app.handle(packet, 0);
+                }
+            }
+        }
+
+        TcpDnsClient.Result result = app.pollResult();
+        assertThat(result.failed()).isFalse();
+        Message response = new Message(result.response());
+        assertThat(response.getHeader().getID()).isEqualTo(21);
+        assertThat(response.getSection(Section.ANSWER)).hasSize(4);
     }
 
     private IpPacket answer() {
-        ByteBuffer out = ByteBuffer.allocate(1336);
-        int length = packets.pollPacket(out, 20);
+        byte[] bytes = packets.pollPacket(0);
         IpPacket answer = new IpPacket(IpPacket.TUNNEL_MTU);
-        assertThat(answer.wrap(out, 20, length)).isEqualTo(PacketStatus.VALID);
+        assertThat(answer.wrap(ByteBuffer.wrap(bytes), 0, bytes.length)).isEqualTo(PacketStatus.VALID);
         return answer;
     }
 

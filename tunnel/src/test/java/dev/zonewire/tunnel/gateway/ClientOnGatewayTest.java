@@ -1,13 +1,19 @@
 package dev.zonewire.tunnel.gateway;
 
+import static dev.zonewire.tunnel.TestPackets.echoReply;
+import static dev.zonewire.tunnel.TestPackets.echoRequest;
+import static dev.zonewire.tunnel.TestPackets.ipv4Protocol;
+import static dev.zonewire.tunnel.TestPackets.tcp;
+import static dev.zonewire.tunnel.TestPackets.udp;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.zonewire.ippacket.IpAddress;
+import dev.zonewire.ippacket.IpPacket;
+import dev.zonewire.ippacket.PacketStatus;
 import dev.zonewire.tunnel.messages.Filter;
 import dev.zonewire.tunnel.messages.GatewayResource;
 import dev.zonewire.tunnel.net.IpLiterals;
 import dev.zonewire.tunnel.net.IpNetwork;
-import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
@@ -15,29 +21,31 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class ClientOnGatewayTest {
-    private static final Inet4Address CLIENT_V4 = IpLiterals.parseIpv4("100.64.0.1");
-    private static final Inet6Address CLIENT_V6 = IpLiterals.parseIpv6("fd00:2021:1111::1");
+    static final String CLIENT_V4 = "100.64.0.1";
+    static final String CLIENT_V6 = "fd00:2021:1111::1";
     private static final long SECOND = 1_000_000_000L;
-    private static final List<InetAddress> PROXIES = List.of(ip("100.96.0.1"), ip("100.96.0.2"), ip("100.96.0.3"), ip("100.96.0.4"),
+    static final List<InetAddress> PROXIES = List.of(ip("100.96.0.1"), ip("100.96.0.2"), ip("100.96.0.3"), ip("100.96.0.4"),
             ip("fd00:2021:1111:8000::"), ip("fd00:2021:1111:8000::1"), ip("fd00:2021:1111:8000::2"), ip("fd00:2021:1111:8000::3"));
 
-    private final ClientOnGateway client = new ClientOnGateway(UUID.randomUUID(), CLIENT_V4, CLIENT_V6);
+    private final ClientOnGateway client = new ClientOnGateway(UUID.randomUUID(), IpLiterals.parseIpv4(CLIENT_V4),
+            IpLiterals.parseIpv6(CLIENT_V6));
 
     @Test
     void packetsToACidrResourcePassItsFiltersAndNothingElse() {
         client.addResource(cidr("172.20.0.0/16", new Filter.Tcp(80, 80)), null);
 
-        assertThat(client.outbound(tcp(CLIENT_V4, "172.20.1.1", 80), 0)).isInstanceOf(Verdict.Forward.class);
-        assertThat(client.outbound(tcp(CLIENT_V4, "172.20.1.1", 22), 0)).isEqualTo(new Verdict.Drop(DropReason.DESTINATION_NOT_ALLOWED));
-        assertThat(client.outbound(tcp(CLIENT_V4, "172.21.0.1", 80), 0)).isEqualTo(new Verdict.Drop(DropReason.DESTINATION_NOT_ALLOWED));
+        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "172.20.1.1", 80), 0)).isNull();
+        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "172.20.1.1", 22), 0)).isEqualTo(DropReason.DESTINATION_NOT_ALLOWED);
+        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "172.21.0.1", 80), 0)).isEqualTo(DropReason.DESTINATION_NOT_ALLOWED);
     }
 
     @Test
     void aPacketFromAnyAddressButTheClientsTunnelAddressIsDropped() {
         client.addResource(cidr("172.20.0.0/16"), null);
+        client.addResource(cidr("2001:db8::/64"), null);
 
-        assertThat(client.outbound(tcp(ip("100.64.0.2"), "172.20.1.1", 80), 0)).isEqualTo(new Verdict.Drop(DropReason.SOURCE_NOT_ALLOWED));
-        assertThat(client.outbound(tcp(CLIENT_V6, "172.20.1.1", 80), 0)).isInstanceOf(Verdict.Forward.class);
+        assertThat(client.outbound(tcp("100.64.0.2", 40000, "172.20.1.1", 80), 0)).isEqualTo(DropReason.SOURCE_NOT_ALLOWED);
+        assertThat(client.outbound(tcp(CLIENT_V6, 40000, "2001:db8::1", 80), 0)).isNull();
     }
 
     @Test
@@ -49,8 +57,8 @@ class ClientOnGatewayTest {
 
         assertThat(client.expireResources(Instant.ofEpochSecond(1000))).containsExactly(first);
 
-        assertThat(client.outbound(tcp(CLIENT_V4, "10.0.0.1", 80), 0)).isInstanceOf(Verdict.Drop.class);
-        assertThat(client.outbound(udp(CLIENT_V4, "10.0.0.1", 53), 0)).isInstanceOf(Verdict.Forward.class);
+        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "10.0.0.1", 80), 0)).isNotNull();
+        assertThat(client.outbound(udp(CLIENT_V4, 40000, "10.0.0.1", 53), 0)).isNull();
         assertThat(client.expireResources(Instant.ofEpochSecond(1999))).isEmpty();
         assertThat(client.expireResources(Instant.ofEpochSecond(2000))).containsExactly(second);
         assertThat(client.isEmpty()).isTrue();
@@ -63,10 +71,10 @@ class ClientOnGatewayTest {
         client.addResource(cidr("198.51.100.0/24", new Filter.Udp(53, 53)), null);
         client.setupNat("app.example.com", dns, List.of(ip("198.51.100.7")), PROXIES, 0);
 
-        assertThat(client.outbound(tcp(CLIENT_V4, "100.96.0.1", 443), 0)).isInstanceOf(Verdict.Forward.class);
-        assertThat(client.outbound(udp(CLIENT_V4, "100.96.0.1", 53), 0)).isInstanceOf(Verdict.Drop.class);
-        assertThat(client.outbound(udp(CLIENT_V4, "198.51.100.7", 53), 0)).isInstanceOf(Verdict.Forward.class);
-        assertThat(client.outbound(tcp(CLIENT_V4, "198.51.100.7", 443), 0)).isInstanceOf(Verdict.Drop.class);
+        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "100.96.0.1", 443), 0)).isNull();
+        assertThat(client.outbound(udp(CLIENT_V4, 40000, "100.96.0.1", 53), 0)).isNotNull();
+        assertThat(client.outbound(udp(CLIENT_V4, 40000, "198.51.100.7", 53), 0)).isNull();
+        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "198.51.100.7", 443), 0)).isNotNull();
     }
 
     @Test
@@ -76,9 +84,9 @@ class ClientOnGatewayTest {
         client.addResource(new GatewayResource.Internet(UUID.randomUUID()), null);
         client.setupNat("app.example.com", dns, List.of(ip("198.51.100.7")), PROXIES, 0);
 
-        assertThat(client.outbound(udp(CLIENT_V4, "9.9.9.9", 53), 0)).isInstanceOf(Verdict.Forward.class);
-        assertThat(client.outbound(udp(CLIENT_V4, "100.96.0.1", 53), 0)).isInstanceOf(Verdict.Drop.class);
-        assertThat(client.outbound(udp(CLIENT_V4, "100.96.0.9", 53), 0)).isInstanceOf(Verdict.Drop.class);
+        assertThat(client.outbound(udp(CLIENT_V4, 40000, "9.9.9.9", 53), 0)).isNull();
+        assertThat(client.outbound(udp(CLIENT_V4, 40000, "100.96.0.1", 53), 0)).isNotNull();
+        assertThat(client.outbound(udp(CLIENT_V4, 40000, "100.96.0.9", 53), 0)).isNotNull();
     }
 
     @Test
@@ -89,9 +97,9 @@ class ClientOnGatewayTest {
         NatSetup outcome = client.setupNat("a.httpbin", dns, List.of(ip("2001:db8::1"), ip("198.51.100.1"), ip("198.51.100.2")), PROXIES, 0);
 
         assertThat(outcome).isEqualTo(NatSetup.ACTIVE);
-        assertThat(PROXIES.subList(0, 4)).extracting(client::translationOf)
-                .containsExactly(ip("198.51.100.1"), ip("198.51.100.2"), ip("198.51.100.1"), ip("198.51.100.2"));
-        assertThat(PROXIES.subList(4, 8)).extracting(client::translationOf).containsOnly(ip("2001:db8::1"));
+        assertThat(PROXIES.subList(0, 4)).extracting(proxy -> client.translationOf(IpAddress.of(proxy))).containsExactly(
+                IpAddress.parse("198.51.100.1"), IpAddress.parse("198.51.100.2"), IpAddress.parse("198.51.100.1"), IpAddress.parse("198.51.100.2"));
+        assertThat(PROXIES.subList(4, 8)).extracting(proxy -> client.translationOf(IpAddress.of(proxy))).containsOnly(IpAddress.parse("2001:db8::1"));
     }
 
     @Test
@@ -99,13 +107,20 @@ class ClientOnGatewayTest {
         UUID dns = UUID.randomUUID();
         client.addResource(new GatewayResource.Dns(dns, "v6only.example.com", "v6", List.of()), null);
         client.setupNat("v6only.example.com", dns, List.of(ip("2001:db8::7")), PROXIES, 0);
+        IpPacket request = tcp(CLIENT_V4, 40000, "100.96.0.1", 443);
 
-        Verdict verdict = client.outbound(new Flow(TransportProtocol.TCP, CLIENT_V4, 40000, ip("100.96.0.1"), 443), 0);
+        assertThat(client.outbound(request, 0)).isNull();
 
-        Flow translated = ((Verdict.Forward) verdict).flow();
-        assertThat(translated).isEqualTo(new Flow(TransportProtocol.TCP, CLIENT_V6, 40000, ip("2001:db8::7"), 443));
-        Flow reply = client.inbound(new Flow(TransportProtocol.TCP, ip("2001:db8::7"), 443, CLIENT_V6, 40000), SECOND);
-        assertThat(reply).isEqualTo(new Flow(TransportProtocol.TCP, ip("100.96.0.1"), 443, CLIENT_V4, 40000));
+        assertThat(request.source()).isEqualTo(IpAddress.parse(CLIENT_V6));
+        assertThat(request.destination()).isEqualTo(IpAddress.parse("2001:db8::7"));
+        assertThat(request.sourcePort()).isEqualTo(40000);
+        assertThat(request.verifyChecksums()).isEqualTo(PacketStatus.VALID);
+        IpPacket reply = tcp("2001:db8::7", 443, CLIENT_V6, 40000);
+        assertThat(client.inbound(reply, SECOND)).isNull();
+        assertThat(reply.source()).isEqualTo(IpAddress.parse("100.96.0.1"));
+        assertThat(reply.destination()).isEqualTo(IpAddress.parse(CLIENT_V4));
+        assertThat(reply.destinationPort()).isEqualTo(40000);
+        assertThat(reply.verifyChecksums()).isEqualTo(PacketStatus.VALID);
     }
 
     @Test
@@ -113,19 +128,22 @@ class ClientOnGatewayTest {
         UUID dns = UUID.randomUUID();
         client.addResource(new GatewayResource.Dns(dns, "*.example.com", "web", List.of(new Filter.Icmp())), null);
         client.setupNat("app.example.com", dns, List.of(ip("198.51.100.7")), PROXIES, 0);
+        IpPacket out = echoRequest(CLIENT_V4, "100.96.0.2", 77, 1);
 
-        Flow out = ((Verdict.Forward) client.outbound(new Flow(TransportProtocol.ICMP_ECHO, CLIENT_V4, 77, ip("100.96.0.2"), 77), 0)).flow();
-        Flow back = client.inbound(new Flow(TransportProtocol.ICMP_ECHO, ip("198.51.100.7"), out.sourcePort(), CLIENT_V4, out.sourcePort()), 0);
+        client.outbound(out, 0);
+        IpPacket back = echoReply("198.51.100.7", CLIENT_V4, out.sourcePort(), 1);
+        client.inbound(back, 0);
 
-        assertThat(out.destination()).isEqualTo(ip("198.51.100.7"));
-        assertThat(back).isEqualTo(new Flow(TransportProtocol.ICMP_ECHO, ip("100.96.0.2"), 77, CLIENT_V4, 77));
+        assertThat(out.destination()).isEqualTo(IpAddress.parse("198.51.100.7"));
+        assertThat(back.source()).isEqualTo(IpAddress.parse("100.96.0.2"));
+        assertThat(back.icmp().identifier()).isEqualTo(77);
     }
 
     @Test
     void aProxyIpWithoutNatIsNotReachable() {
         client.addResource(new GatewayResource.Dns(UUID.randomUUID(), "*.example.com", "web", List.of()), null);
 
-        assertThat(client.outbound(tcp(CLIENT_V4, "100.96.0.1", 443), 0)).isEqualTo(new Verdict.Drop(DropReason.DESTINATION_NOT_ALLOWED));
+        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "100.96.0.1", 443), 0)).isEqualTo(DropReason.DESTINATION_NOT_ALLOWED);
     }
 
     @Test
@@ -136,7 +154,21 @@ class ClientOnGatewayTest {
         assertThat(client.setupNat("evil.org", dns, List.of(ip("198.51.100.7")), PROXIES, 0)).isEqualTo(NatSetup.NAME_OUTSIDE_RESOURCE);
         assertThat(client.setupNat("a.example.com", UUID.randomUUID(), List.of(ip("198.51.100.7")), PROXIES, 0)).isEqualTo(NatSetup.UNKNOWN_RESOURCE);
         assertThat(client.setupNat("a.example.com", dns, List.of(ip("198.51.100.7")), List.of(ip("10.0.0.1")), 0)).isEqualTo(NatSetup.NOT_A_PROXY_ADDRESS);
-        assertThat(client.translationOf(ip("100.96.0.1"))).isNull();
+        assertThat(client.translationOf(IpAddress.parse("100.96.0.1"))).isNull();
+    }
+
+    @Test
+    void aClientCannotMakeTheGatewayTranslateMoreThanItsBoundOfNames() {
+        UUID dns = UUID.randomUUID();
+        client.addResource(new GatewayResource.Dns(dns, "**.example.com", "web", List.of()), null);
+        int names = ClientOnGateway.MAX_TRANSLATIONS / 8;
+        for (int i = 0; i < names; i++) {
+            assertThat(client.setupNat("n" + i + ".example.com", dns, List.of(ip("198.51.100.7")), proxies(i), 0)).isEqualTo(NatSetup.ACTIVE);
+        }
+
+        assertThat(client.setupNat("one-more.example.com", dns, List.of(ip("198.51.100.7")), proxies(names), 0)).isEqualTo(NatSetup.TOO_MANY_NAMES);
+        assertThat(client.setupNat("n0.example.com", dns, List.of(ip("198.51.100.8")), proxies(0), 0)).isEqualTo(NatSetup.ACTIVE);
+        assertThat(client.translationCount()).isEqualTo(ClientOnGateway.MAX_TRANSLATIONS);
     }
 
     @Test
@@ -145,8 +177,9 @@ class ClientOnGatewayTest {
         client.addResource(new GatewayResource.Dns(dns, "*.example.com", "web", List.of()), null);
         client.setupNat("app.example.com", dns, List.of(ip("198.51.100.7")), PROXIES, 0);
 
-        client.outbound(tcp(CLIENT_V4, "100.96.0.1", 443), 120 * SECOND);
+        client.outbound(tcp(CLIENT_V4, 40000, "100.96.0.1", 443), 120 * SECOND);
         client.handleTimeout(121 * SECOND);
+        client.handleTimeout(122 * SECOND);
 
         assertThat(client.pollRefresh()).isEqualTo(new RefreshDns(client.id(), dns, "app.example.com"));
         assertThat(client.pollRefresh()).isNull();
@@ -160,7 +193,7 @@ class ClientOnGatewayTest {
 
         client.refreshTranslation("app.example.com", dns, List.of(ip("198.51.100.9")), SECOND);
 
-        assertThat(PROXIES.subList(0, 4)).extracting(client::translationOf).containsOnly(ip("198.51.100.9"));
+        assertThat(PROXIES.subList(0, 4)).extracting(proxy -> client.translationOf(IpAddress.of(proxy))).containsOnly(IpAddress.parse("198.51.100.9"));
     }
 
     @Test
@@ -170,7 +203,7 @@ class ClientOnGatewayTest {
 
         assertThat(client.updateResource(new GatewayResource.Dns(id, "*.x", "x", List.of()))).isFalse();
         assertThat(client.updateResource(new GatewayResource.Cidr(id, net("10.0.0.0/8"), "lan", List.of(new Filter.Icmp())))).isTrue();
-        assertThat(client.outbound(tcp(CLIENT_V4, "10.1.1.1", 80), 0)).isInstanceOf(Verdict.Drop.class);
+        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "10.1.1.1", 80), 0)).isNotNull();
     }
 
     @Test
@@ -179,21 +212,11 @@ class ClientOnGatewayTest {
         client.addResource(new GatewayResource.Dns(dns, "*.example.com", "web", List.of()), null);
         client.setupNat("app.example.com", dns, List.of(ip("198.51.100.7")), PROXIES, 0);
 
-        Verdict verdict = client.outbound(new Flow(TransportProtocol.OTHER, CLIENT_V4, 0, ip("100.96.0.1"), 0), 0);
-
-        assertThat(verdict).isEqualTo(new Verdict.Drop(DropReason.UNTRANSLATABLE_PROTOCOL));
+        assertThat(client.outbound(ipv4Protocol(CLIENT_V4, "100.96.0.1", 47), 0)).isEqualTo(DropReason.UNTRANSLATABLE_PROTOCOL);
     }
 
     static GatewayResource.Cidr cidr(String network, Filter... filters) {
         return new GatewayResource.Cidr(UUID.randomUUID(), net(network), network, List.of(filters));
-    }
-
-    static Flow tcp(InetAddress source, String destination, int port) {
-        return new Flow(TransportProtocol.TCP, source, 40000, ip(destination), port);
-    }
-
-    static Flow udp(InetAddress source, String destination, int port) {
-        return new Flow(TransportProtocol.UDP, source, 40000, ip(destination), port);
     }
 
     static IpNetwork net(String text) {
@@ -202,5 +225,19 @@ class ClientOnGatewayTest {
 
     static InetAddress ip(String literal) {
         return IpLiterals.parse(literal);
+    }
+
+    /** The 8 proxy IPs of the {@code n}-th name, as the client's allocator hands them out (without the sentinel gap). */
+    private static List<InetAddress> proxies(int n) {
+        int base = 1 + 4 * n;
+        return List.of(v4(base), v4(base + 1), v4(base + 2), v4(base + 3), v6(4 * n), v6(4 * n + 1), v6(4 * n + 2), v6(4 * n + 3));
+    }
+
+    private static InetAddress v4(int offset) {
+        return ip("100.96." + (offset >>> 8) + "." + (offset & 0xFF));
+    }
+
+    private static InetAddress v6(int offset) {
+        return ip("fd00:2021:1111:8000::" + Integer.toHexString(offset));
     }
 }

@@ -1,11 +1,15 @@
 package dev.zonewire.tunnel.gateway;
 
+import static dev.zonewire.tunnel.TestPackets.tcp;
+import static dev.zonewire.tunnel.TestPackets.udp;
 import static dev.zonewire.tunnel.gateway.ClientOnGatewayTest.ip;
 import static dev.zonewire.tunnel.gateway.ClientOnGatewayTest.net;
-import static dev.zonewire.tunnel.gateway.ClientOnGatewayTest.tcp;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zonewire.common.Secret;
+import dev.zonewire.ippacket.IpAddress;
+import dev.zonewire.ippacket.IpPacket;
+import dev.zonewire.tunnel.TestPackets;
 import dev.zonewire.tunnel.control.ControlCodec;
 import dev.zonewire.tunnel.control.ControlEvent;
 import dev.zonewire.tunnel.messages.Decoded;
@@ -27,7 +31,8 @@ import org.junit.jupiter.api.Test;
 
 class GatewayAccessTest {
     private static final UUID CLIENT = UUID.fromString("3abd725a-733b-4801-ac16-72f26cd98a24");
-    private static final Inet4Address CLIENT_V4 = IpLiterals.parseIpv4("100.93.74.51");
+    private static final String CLIENT_IPV4 = "100.93.74.51";
+    private static final Inet4Address CLIENT_V4 = IpLiterals.parseIpv4(CLIENT_IPV4);
     private static final Inet6Address CLIENT_V6 = IpLiterals.parseIpv6("fd00:2021:1111::f:853b");
     private static final long SECOND = 1_000_000_000L;
     private static final Instant START = Instant.ofEpochSecond(1_729_800_000L);
@@ -41,14 +46,14 @@ class GatewayAccessTest {
         GatewayOutbound.FlowAuthorized reply = access.authorizeFlow(authorizeFlow(cidr("172.20.0.0/16"), null), 0);
 
         assertThat(reply.ref()).isEqualTo("SFMyNTY.opaque");
-        assertThat(access.outbound(CLIENT, tcp(CLIENT_V4, "172.20.0.9", 80), 0)).isInstanceOf(Verdict.Forward.class);
+        assertThat(access.outbound(CLIENT, tcp(CLIENT_IPV4, 40000, "172.20.0.9", 80), 0)).isEqualTo(Verdict.FORWARD);
     }
 
     @Test
-    void aClientNobodyAuthorizedGetsNothingThrough() {
-        Verdict verdict = access.outbound(UUID.randomUUID(), tcp(CLIENT_V4, "172.20.0.9", 80), 0);
+    void aClientNobodyAuthorizedGetsNothingThroughButIsToldSo() {
+        Verdict verdict = access.outbound(UUID.randomUUID(), tcp(CLIENT_IPV4, 40000, "172.20.0.9", 80), 0);
 
-        assertThat(verdict).isEqualTo(new Verdict.Drop(DropReason.UNKNOWN_CLIENT, false));
+        assertThat(verdict).isEqualTo(Verdict.ANSWER_PROHIBITED);
         assertThat(access.dropped(DropReason.UNKNOWN_CLIENT)).isEqualTo(1);
     }
 
@@ -57,10 +62,10 @@ class GatewayAccessTest {
         access.authorizeFlow(authorizeFlow(cidr("172.20.0.0/16"), START.getEpochSecond() + 5), 0);
 
         access.handleTimeout(5 * SECOND, START.plusSeconds(4));
-        assertThat(access.outbound(CLIENT, tcp(CLIENT_V4, "172.20.0.9", 80), 5 * SECOND)).isInstanceOf(Verdict.Forward.class);
+        assertThat(access.outbound(CLIENT, tcp(CLIENT_IPV4, 40000, "172.20.0.9", 80), 5 * SECOND)).isEqualTo(Verdict.FORWARD);
         access.handleTimeout(6 * SECOND, START.plusSeconds(5));
 
-        assertThat(access.outbound(CLIENT, tcp(CLIENT_V4, "172.20.0.9", 80), 6 * SECOND)).isInstanceOf(Verdict.Drop.class);
+        assertThat(access.outbound(CLIENT, tcp(CLIENT_IPV4, 40000, "172.20.0.9", 80), 6 * SECOND)).isNotEqualTo(Verdict.FORWARD);
         assertThat(access.clientCount()).isZero();
         assertThat(access.count(GatewayCounter.ACCESS_EXPIRED)).isEqualTo(1);
     }
@@ -81,8 +86,8 @@ class GatewayAccessTest {
         access.rejectAccess(new GatewayInbound.RejectAccess(null, CLIENT, resource.id()));
 
         assertThat(access.client(CLIENT)).isNull();
-        assertThat(access.inbound(new Flow(TransportProtocol.TCP, ip("172.20.0.9"), 80, CLIENT_V4, 40000), 0))
-                .isEqualTo(new InboundRoute.Drop(DropReason.UNKNOWN_CLIENT));
+        assertThat(access.inbound(tcp("172.20.0.9", 80, CLIENT_IPV4, 40000), 0)).isNull();
+        assertThat(access.dropped(DropReason.UNKNOWN_CLIENT)).isEqualTo(1);
     }
 
     @Test
@@ -95,10 +100,12 @@ class GatewayAccessTest {
         access.handleResolved(resolve.id(), List.of(ip("198.51.100.7")), SECOND);
 
         assertThat(resolve.name()).isEqualTo("download.httpbin");
-        Verdict verdict = access.outbound(CLIENT, tcp(CLIENT_V4, "100.96.0.3", 80), SECOND);
-        assertThat(((Verdict.Forward) verdict).flow().destination()).isEqualTo(ip("198.51.100.7"));
-        InboundRoute reply = access.inbound(new Flow(TransportProtocol.TCP, ip("198.51.100.7"), 80, CLIENT_V4, 40000), SECOND);
-        assertThat(reply).isEqualTo(new InboundRoute.ToClient(CLIENT, new Flow(TransportProtocol.TCP, ip("100.96.0.3"), 80, CLIENT_V4, 40000)));
+        IpPacket request = tcp(CLIENT_IPV4, 40000, "100.96.0.3", 80);
+        assertThat(access.outbound(CLIENT, request, SECOND)).isEqualTo(Verdict.FORWARD);
+        assertThat(request.destination()).isEqualTo(IpAddress.parse("198.51.100.7"));
+        IpPacket reply = tcp("198.51.100.7", 80, CLIENT_IPV4, 40000);
+        assertThat(access.inbound(reply, SECOND).id()).isEqualTo(CLIENT);
+        assertThat(reply.source()).isEqualTo(IpAddress.parse("100.96.0.3"));
     }
 
     @Test
@@ -112,7 +119,7 @@ class GatewayAccessTest {
         access.handleResolved(resolve.id(), List.of(ip("198.51.100.7")), 11 * SECOND);
 
         assertThat(access.count(GatewayCounter.RESOLUTION_TIMEOUTS)).isEqualTo(1);
-        assertThat(access.outbound(CLIENT, tcp(CLIENT_V4, "100.96.0.3", 80), 11 * SECOND)).isInstanceOf(Verdict.Drop.class);
+        assertThat(access.outbound(CLIENT, tcp(CLIENT_IPV4, 40000, "100.96.0.3", 80), 11 * SECOND)).isNotEqualTo(Verdict.FORWARD);
     }
 
     @Test
@@ -170,8 +177,8 @@ class GatewayAccessTest {
 
         long answered = 0;
         for (int i = 0; i < 100; i++) {
-            Verdict.Drop drop = (Verdict.Drop) access.outbound(CLIENT, tcp(CLIENT_V4, "172.20.0.9", 22), i * 10_000_000L);
-            answered += drop.answerProhibited() ? 1 : 0;
+            Verdict verdict = access.outbound(CLIENT, tcp(CLIENT_IPV4, 40000, "172.20.0.9", 22), i * 10_000_000L);
+            answered += verdict == Verdict.ANSWER_PROHIBITED ? 1 : 0;
         }
 
         assertThat(answered).isBetween(10L, 20L);
@@ -183,19 +190,21 @@ class GatewayAccessTest {
     void spoofedSourcesAndIcmpErrorsAreNeverAnswered() {
         access.authorizeFlow(authorizeFlow(cidr("172.20.0.0/16", new Filter.Tcp(443, 443)), null), 0);
 
-        Verdict spoofed = access.outbound(CLIENT, tcp(ip("100.64.9.9"), "172.20.0.9", 443), 0);
-        Verdict icmpError = access.outbound(CLIENT, new Flow(TransportProtocol.ICMP_OTHER, CLIENT_V4, 0, ip("172.20.0.9"), 0), 0);
+        Verdict spoofed = access.outbound(CLIENT, tcp("100.64.9.9", 40000, "172.20.0.9", 443), 0);
+        IpPacket icmpError = TestPackets.portUnreachable(udp("172.20.0.9", 53, CLIENT_IPV4, 40000));
+        Verdict icmpErrorVerdict = access.outbound(CLIENT, icmpError, 0);
 
-        assertThat(spoofed).isEqualTo(new Verdict.Drop(DropReason.SOURCE_NOT_ALLOWED, false));
-        assertThat(icmpError).isEqualTo(new Verdict.Drop(DropReason.DESTINATION_NOT_ALLOWED, false));
+        assertThat(spoofed).isEqualTo(Verdict.DROP);
+        assertThat(access.dropped(DropReason.SOURCE_NOT_ALLOWED)).isEqualTo(1);
+        assertThat(icmpErrorVerdict).isEqualTo(Verdict.DROP);
+        assertThat(access.dropped(DropReason.DESTINATION_NOT_ALLOWED)).isEqualTo(1);
     }
 
     @Test
     void packetsFromTheResourceNetworkOnlyGoToPeerAddresses() {
-        assertThat(access.inbound(new Flow(TransportProtocol.UDP, ip("172.20.0.9"), 53, ip("192.168.1.1"), 40000), 0))
-                .isEqualTo(new InboundRoute.Drop(DropReason.NOT_A_PEER_ADDRESS));
-        assertThat(access.inbound(new Flow(TransportProtocol.UDP, ip("172.20.0.9"), 53, ip("ff02::16"), 40000), 0))
-                .isEqualTo(new InboundRoute.Drop(DropReason.NOT_A_PEER_ADDRESS));
+        assertThat(access.inbound(udp("172.20.0.9", 53, "192.168.1.1", 40000), 0)).isNull();
+        assertThat(access.inbound(udp("2001:db8::9", 53, "ff02::16", 40000), 0)).isNull();
+        assertThat(access.dropped(DropReason.NOT_A_PEER_ADDRESS)).isEqualTo(2);
     }
 
     @Test
@@ -206,8 +215,8 @@ class GatewayAccessTest {
         access.resourceUpdated(new GatewayInbound.ResourceUpdated(new GatewayResource.Cidr(resource.id(), resource.address(), "x",
                 List.of(new Filter.Tcp(22, 22)))));
 
-        assertThat(access.outbound(CLIENT, tcp(CLIENT_V4, "172.20.0.9", 22), 0)).isInstanceOf(Verdict.Forward.class);
-        assertThat(access.outbound(CLIENT, tcp(CLIENT_V4, "172.20.0.9", 80), 0)).isInstanceOf(Verdict.Drop.class);
+        assertThat(access.outbound(CLIENT, tcp(CLIENT_IPV4, 40000, "172.20.0.9", 22), 0)).isEqualTo(Verdict.FORWARD);
+        assertThat(access.outbound(CLIENT, tcp(CLIENT_IPV4, 40000, "172.20.0.9", 80), 0)).isNotEqualTo(Verdict.FORWARD);
     }
 
     private static GatewayInbound.AuthorizeFlow authorizeFlow(GatewayResource resource, Long expiresAt) {

@@ -3,6 +3,8 @@ package dev.zonewire.tunnel.gateway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zonewire.common.Secret;
+import dev.zonewire.ippacket.IpPacket;
+import dev.zonewire.tunnel.TestPackets;
 import dev.zonewire.tunnel.messages.Filter;
 import dev.zonewire.tunnel.messages.GatewayInbound;
 import dev.zonewire.tunnel.messages.GatewayResource;
@@ -91,31 +93,43 @@ class GatewayPolicyProperties {
                 }
                 case Send send -> {
                     InetAddress destination = IpLiterals.parse(DESTINATIONS.get(send.destination()));
-                    InetAddress source = destination instanceof Inet4Address ? CLIENT_V4 : CLIENT_V6;
-                    Flow flow = new Flow(send.protocol(), source, 40000, destination, send.port());
-                    Verdict verdict = access.outbound(CLIENT, flow, now);
-                    if (verdict instanceof Verdict.Forward forward) {
-                        assertThat(forward.flow()).isEqualTo(flow);
-                        assertThat(model.values()).as("some granted resource allows %s", flow)
-                                .anySatisfy(granted -> assertThat(permits(granted.resource(), flow)).isTrue());
+                    String source = destination instanceof Inet4Address ? "100.64.0.1" : "fd00:2021:1111::1";
+                    IpPacket packet = packet(send, source, DESTINATIONS.get(send.destination()));
+                    byte[] before = TestPackets.bytes(packet);
+                    TransportProtocol protocol = TransportProtocol.of(packet);
+                    Verdict verdict = access.outbound(CLIENT, packet, now);
+                    if (verdict == Verdict.FORWARD) {
+                        assertThat(TestPackets.bytes(packet)).as("forwarded unchanged").isEqualTo(before);
+                        assertThat(model.values()).as("some granted resource allows %s", send)
+                                .anySatisfy(granted -> assertThat(permits(granted.resource(), protocol, destination, send.port())).isTrue());
                     }
                 }
             }
         }
     }
 
-    private static boolean permits(GatewayResource resource, Flow flow) {
+    private static boolean permits(GatewayResource resource, TransportProtocol protocol, InetAddress destination, int port) {
         return switch (resource) {
             case GatewayResource.Internet internet -> true;
-            case GatewayResource.Cidr cidr -> cidr.address().contains(flow.destination())
+            case GatewayResource.Cidr cidr -> cidr.address().contains(destination)
                     && (cidr.filters().isEmpty() || cidr.filters().stream().anyMatch(filter -> switch (filter) {
-                        case Filter.Tcp tcp -> flow.protocol() == TransportProtocol.TCP
-                                && tcp.portRangeStart() <= flow.destinationPort() && flow.destinationPort() <= tcp.portRangeEnd();
-                        case Filter.Udp udp -> flow.protocol() == TransportProtocol.UDP
-                                && udp.portRangeStart() <= flow.destinationPort() && flow.destinationPort() <= udp.portRangeEnd();
-                        case Filter.Icmp icmp -> flow.protocol().isIcmp();
+                        case Filter.Tcp tcp -> protocol == TransportProtocol.TCP && tcp.portRangeStart() <= port && port <= tcp.portRangeEnd();
+                        case Filter.Udp udp -> protocol == TransportProtocol.UDP && udp.portRangeStart() <= port && port <= udp.portRangeEnd();
+                        case Filter.Icmp icmp -> protocol.isIcmp();
                     }));
             case GatewayResource.Dns dns -> false;
+        };
+    }
+
+    /** A packet of the step's protocol: ICMP_OTHER is a port unreachable, OTHER an IPv4 GRE packet (IPv6 falls back to UDP). */
+    private static IpPacket packet(Send send, String source, String destination) {
+        return switch (send.protocol()) {
+            case TCP -> TestPackets.tcp(source, 40000, destination, send.port());
+            case UDP -> TestPackets.udp(source, 40000, destination, send.port());
+            case ICMP_ECHO -> TestPackets.echoRequest(source, destination, send.port(), 1);
+            case ICMP_OTHER -> TestPackets.portUnreachable(TestPackets.udp(destination, send.port(), source, 40000));
+            case OTHER -> source.contains(":") ? TestPackets.udp(source, 40000, destination, send.port())
+                    : TestPackets.ipv4Protocol(source, destination, 47);
         };
     }
 

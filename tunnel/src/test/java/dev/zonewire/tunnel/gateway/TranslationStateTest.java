@@ -2,13 +2,14 @@ package dev.zonewire.tunnel.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.zonewire.tunnel.net.IpLiterals;
+import dev.zonewire.ippacket.IpAddress;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** The timelines of tunnel.md §4.5.3, t in seconds since the translation was made. */
 class TranslationStateTest {
-    private final TranslationState state = new TranslationState(UUID.randomUUID(), "app.example.com", IpLiterals.parse("198.51.100.7"), 0);
+    private final TranslationState state = new TranslationState(UUID.randomUUID(), "app.example.com", IpAddress.parse("100.96.0.1"),
+            IpAddress.parse("198.51.100.7"), 0);
 
     @Test
     void outgoingAt120CheckedAt121IsExpired() {

@@ -1,0 +1,193 @@
+package dev.zonewire.tunnel.dns.tcp;
+
+import dev.zonewire.ippacket.IpAddress;
+import dev.zonewire.ippacket.IpPacket;
+import dev.zonewire.tunnel.net.Addresses;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.random.RandomGenerator;
+
+/**
+ * DNS queries over TCP (RFC 7766) from a local address, sans-IO: one short connection per query, from a
+ * random local port in {@value #LOWEST_PORT}-{@value #HIGHEST_PORT}. Its packets come out of
+ * {@link #pollPacket()} for the caller to route; answers and failures come out of {@link #pollResult()}.
+ * A query that has no answer within {@value #QUERY_TIMEOUT_NANOS} ns fails. At most {@code maxQueries} are in
+ * flight; a query beyond that fails at once.
+ */
+public final class TcpDnsClient {
+    public static final int LOWEST_PORT = 49152;
+    public static final int HIGHEST_PORT = 65535;
+    public static final long QUERY_TIMEOUT_NANOS = 5_000_000_000L;
+    private static final int MAX_RESPONSE = 65535;
+
+    private final RandomGenerator random;
+    private final int maxQueries;
+    /** Queries by local port, so that recognising a packet of ours allocates nothing (no boxed key). */
+    private final Query[] byLocalPort = new Query[HIGHEST_PORT - LOWEST_PORT + 1];
+    private int inFlight;
+    private final ArrayDeque<byte[]> packets = new ArrayDeque<>();
+    private final ArrayDeque<Result> results = new ArrayDeque<>();
+
+    public TcpDnsClient(RandomGenerator random, int maxQueries) {
+        this.random = random;
+        this.maxQueries = Math.min(maxQueries, byLocalPort.length);
+    }
+
+    /** The answer to query {@code id} sent to {@code server}, or a failure ({@code response} null). */
+    public record Result(InetSocketAddress server, int id, byte[] response) {
+        public boolean failed() {
+            return response == null;
+        }
+    }
+
+    private static final class Query {
+        final InetSocketAddress server;
+        final int id;
+        final long deadline;
+        final TcpConnection connection;
+        boolean done;
+
+        Query(InetSocketAddress server, int id, long deadline, TcpConnection connection) {
+            this.server = server;
+            this.id = id;
+            this.deadline = deadline;
+            this.connection = connection;
+        }
+    }
+
+    /** Connects from {@code source} to {@code server} and sends {@code message} (a DNS query whose id is {@code id}). */
+    public void query(IpAddress source, InetSocketAddress server, int id, byte[] message, long now) {
+        if (inFlight >= maxQueries) {
+            results.add(new Result(server, id, null));
+            return;
+        }
+        int port = freePort();
+        TcpConnection connection = TcpConnection.connect(source, port, Addresses.of(server.getAddress()), server.getPort(),
+                random.nextInt(), MAX_RESPONSE, now, packets);
+        connection.writeMessage(message, now, packets);
+        byLocalPort[port - LOWEST_PORT] = new Query(server, id, now + QUERY_TIMEOUT_NANOS, connection);
+        inFlight++;
+    }
+
+    /** A TCP packet to one of our connections: its destination and ports match a live query's. */
+    public boolean accepts(IpPacket packet) {
+        if (inFlight == 0 || !packet.isTcp()) {
+            return false;
+        }
+        Query query = query(packet.tcp().destinationPort());
+        return query != null && packet.destinationEquals(query.connection.local) && packet.sourceEquals(query.connection.remote)
+                && packet.tcp().sourcePort() == query.connection.remotePort;
+    }
+
+    /** A packet {@link #accepts} took. */
+    public void handle(IpPacket packet, long now) {
+        Query query = query(packet.tcp().destinationPort());
+        TcpConnection connection = query.connection;
+        connection.handle(packet, now, packets);
+        byte[] response = connection.readMessage(packets, now);
+        if (response != null && !query.done) {
+            query.done = true;
+            results.add(new Result(query.server, query.id, response));
+            connection.finish(now, packets);
+        } else if (!connection.isOpen() && !query.done) {
+            fail(query);
+        }
+    }
+
+    /**
+     * An ICMP unreachable quoted a segment from {@code localPort}: the path to the server is refused, so the
+     * query fails now instead of after its retransmissions. Returns whether such a query was in flight.
+     */
+    public boolean unreachable(int localPort, long now) {
+        Query query = query(localPort);
+        if (query == null) {
+            return false;
+        }
+        query.connection.abort(now, packets);
+        if (!query.done) {
+            fail(query);
+        }
+        return true;
+    }
+
+    public Result pollResult() {
+        return results.poll();
+    }
+
+    public byte[] pollPacket() {
+        return packets.poll();
+    }
+
+    public void handleTimeout(long now) {
+        if (inFlight == 0) {
+            return;
+        }
+        for (int slot = 0; slot < byLocalPort.length; slot++) {
+            Query query = byLocalPort[slot];
+            if (query == null) {
+                continue;
+            }
+            TcpConnection connection = query.connection;
+            connection.handleTimeout(now, packets);
+            if (!query.done && (!connection.isOpen() || now - query.deadline >= 0)) {
+                connection.abort(now, packets);
+                fail(query);
+            }
+            if (query.done && (connection.isFinished(now) || now - query.deadline >= 0)) {
+                connection.abort(now, packets);
+                byLocalPort[slot] = null;
+                inFlight--;
+            }
+        }
+    }
+
+    public long pollTimeout() {
+        long next = Long.MAX_VALUE;
+        if (inFlight == 0) {
+            return next;
+        }
+        for (Query query : byLocalPort) {
+            if (query != null) {
+                next = Math.min(next, Math.min(query.deadline, query.connection.pollTimeout()));
+            }
+        }
+        return next;
+    }
+
+    /** Fails every query in flight, e.g. after a network change. */
+    public void reset(long now) {
+        for (int slot = 0; slot < byLocalPort.length; slot++) {
+            Query query = byLocalPort[slot];
+            if (query != null) {
+                query.connection.abort(now, packets);
+                if (!query.done) {
+                    fail(query);
+                }
+                byLocalPort[slot] = null;
+            }
+        }
+        inFlight = 0;
+    }
+
+    public int inFlight() {
+        return inFlight;
+    }
+
+    private void fail(Query query) {
+        query.done = true;
+        results.add(new Result(query.server, query.id, null));
+    }
+
+    private Query query(int localPort) {
+        return localPort < LOWEST_PORT ? null : byLocalPort[localPort - LOWEST_PORT];
+    }
+
+    private int freePort() {
+        while (true) {
+            int port = LOWEST_PORT + random.nextInt(HIGHEST_PORT - LOWEST_PORT + 1);
+            if (byLocalPort[port - LOWEST_PORT] == null) {
+                return port;
+            }
+        }
+    }
+}
