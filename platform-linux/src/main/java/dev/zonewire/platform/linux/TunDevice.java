@@ -52,6 +52,8 @@ public final class TunDevice implements AutoCloseable {
 
     private final NativeFd fd;
     private final String name;
+    /** Built once: the message of a failed write, so that a successful one allocates nothing. */
+    private final String writeFailure;
     private final int index;
     private final TunOptions options;
     private final GsoSplitter splitter;
@@ -70,6 +72,7 @@ public final class TunDevice implements AutoCloseable {
     private TunDevice(NativeFd fd, String name, int index, TunOptions options) {
         this.fd = fd;
         this.name = name;
+        this.writeFailure = "write to TUN " + name;
         this.index = index;
         this.options = options;
         Arena arena = fd.arena();
@@ -257,7 +260,7 @@ public final class TunDevice implements AutoCloseable {
             } else {
                 result = writeWhole(descriptor, packet, packet.byteSize());
             }
-            Libc.check(result, "write to TUN " + name);
+            Libc.check(result, writeFailure);
             packetsWritten++;
         } finally {
             fd.release();
