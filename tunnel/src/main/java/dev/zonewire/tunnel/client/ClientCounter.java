@@ -16,7 +16,7 @@ public enum ClientCounter {
     UNKNOWN_GATEWAY,
     /** Control-protocol messages that do not decode, are of an unknown type, or make no sense from a gateway. */
     CONTROL_IGNORED,
-    /** Packets for the TUN device or datagrams for the network dropped because the driver did not drain them in time. */
+    /** Outputs (TUN packets, datagrams, portal messages, events, host DNS queries) dropped because the driver did not poll them in time. */
     OUTPUT_QUEUE_FULL,
     /** Portal messages naming an unknown resource, or carrying keys or credentials snownet refuses. */
     PORTAL_MESSAGES_IGNORED,

@@ -69,7 +69,7 @@ import java.util.random.RandomGenerator;
 public final class ClientState {
     public static final int TUN_HEADROOM = Node.HEADROOM;
     public static final int TUN_TAILROOM = Node.TAILROOM;
-    /** Packets for the TUN device, or datagrams of ours, the driver has not drained; beyond this the oldest go. */
+    /** Outputs of each kind (TUN packets, datagrams, portal messages, events, host DNS queries) the driver has not polled; beyond this the oldest go. */
     static final int MAX_QUEUE = 4096;
     private static final NetworkBits SENTINELS_V4 = NetworkBits.of(AddressPlan.SENTINELS_V4);
     private static final NetworkBits SENTINELS_V6 = NetworkBits.of(AddressPlan.SENTINELS_V6);
@@ -91,6 +91,7 @@ public final class ClientState {
     private final TcpDnsClient tcpUpstream;
     private final PendingFlows flows = new PendingFlows();
     private final DnsResourceNat dnsNat = new DnsResourceNat();
+    private final ProxyIpAllocator proxyIps;
     private final IpPacket packet = new IpPacket(IpPacket.TUNNEL_MTU);
     private final IpPacket ownPacket = new IpPacket(IpPacket.TUNNEL_MTU);
     /** For packets we route ourselves: waiting ones, DNS through the tunnel. */
@@ -122,9 +123,15 @@ public final class ClientState {
 
     /** With a static table of known hosts (names to addresses the stub resolver answers itself); empty in production. */
     public ClientState(RandomGenerator random, Instant wallClock, long nowNanos, Map<String, List<InetAddress>> knownHosts) {
+        this(random, wallClock, nowNanos, knownHosts, new ProxyIpAllocator());
+    }
+
+    ClientState(RandomGenerator random, Instant wallClock, long nowNanos, Map<String, List<InetAddress>> knownHosts,
+            ProxyIpAllocator proxyIps) {
         this.random = random;
+        this.proxyIps = proxyIps;
         this.node = new Node<>(NodeRole.CLIENT, random, wallClock, nowNanos);
-        this.resolver = new StubResolver(new ProxyIpAllocator(), knownHosts);
+        this.resolver = new StubResolver(proxyIps, knownHosts);
         this.resources = new ClientResources(resolver);
         this.dns = new ClientDns(resolver, random, resources::routedThroughTunnel);
         this.sentinels = new SentinelPackets(dns, random);
@@ -483,7 +490,7 @@ public final class ClientState {
     private void awaitFlow(UUID resource, byte[] waiting, long nowNanos) {
         ClientOutbound.CreateFlow request = flows.await(resource, waiting, nowNanos);
         if (request != null) {
-            portalMessages.add(request);
+            enqueue(portalMessages, request);
         }
     }
 
@@ -588,6 +595,10 @@ public final class ClientState {
 
     /** Moves DNS work along until nothing is left: forwarded queries, TCP answers and segments, answers for applications. */
     private void drainDns(long nowNanos) {
+        // A name whose proxy IPs went to another name: its NAT on the gateways is asked for again if it comes back.
+        for (String name = proxyIps.pollRecycled(); name != null; name = proxyIps.pollRecycled()) {
+            dnsNat.forgetName(name);
+        }
         boolean progress = true;
         while (progress) {
             progress = false;
@@ -617,7 +628,7 @@ public final class ClientState {
     /** A query the stub resolver could not answer: through the host, or through the tunnel from our tunnel address. */
     private void forward(UpstreamQuery query, long nowNanos) {
         if (query.route() == UpstreamRoute.HOST || iface == null) {
-            hostQueries.add(query);
+            enqueue(hostQueries, query);
             return;
         }
         InetSocketAddress server = query.server();
@@ -676,8 +687,8 @@ public final class ClientState {
         for (NodeEvent<UUID> event = node.pollEvent(); event != null; event = node.pollEvent()) {
             switch (event) {
                 case NodeEvent.NewIceCandidate<UUID> added ->
-                        portalMessages.add(new ClientOutbound.BroadcastIceCandidates(List.of(added.connection()), List.of(added.candidate())));
-                case NodeEvent.InvalidateIceCandidate<UUID> removed -> portalMessages.add(
+                        enqueue(portalMessages, new ClientOutbound.BroadcastIceCandidates(List.of(added.connection()), List.of(added.candidate())));
+                case NodeEvent.InvalidateIceCandidate<UUID> removed -> enqueue(portalMessages,
                         new ClientOutbound.BroadcastInvalidatedIceCandidates(List.of(removed.connection()), List.of(removed.candidate())));
                 case NodeEvent.ConnectionEstablished<UUID> established -> resources.onGatewayConnected(established.connection());
                 case NodeEvent.ConnectionFailed<UUID> failed -> forgetUnlessReplaced(failed.connection());
@@ -697,7 +708,7 @@ public final class ClientState {
     private void publishChanges() {
         if (resources.pollResourcesChanged()) {
             events.removeIf(ClientEvent.ResourcesChanged.class::isInstance);
-            events.add(new ClientEvent.ResourcesChanged(resources.views()));
+            enqueue(events, new ClientEvent.ResourcesChanged(resources.views()));
         }
         if (iface == null) {
             return;
@@ -706,7 +717,7 @@ public final class ClientState {
         if (!config.equals(tunConfig)) {
             tunConfig = config;
             events.removeIf(ClientEvent.TunInterfaceUpdated.class::isInstance);
-            events.add(new ClientEvent.TunInterfaceUpdated(config));
+            enqueue(events, new ClientEvent.TunInterfaceUpdated(config));
         }
     }
 
@@ -725,19 +736,20 @@ public final class ClientState {
     private void queueTransmit(Encapsulated.Send send, ByteBuffer datagram) {
         byte[] bytes = new byte[datagram.remaining()];
         datagram.get(datagram.position(), bytes);
-        if (transmits.size() >= MAX_QUEUE) {
-            transmits.poll();
-            increment(ClientCounter.OUTPUT_QUEUE_FULL);
-        }
-        transmits.add(new Transmit(send.source(), send.destination(), bytes));
+        enqueue(transmits, new Transmit(send.source(), send.destination(), bytes));
     }
 
     private void queueTun(byte[] bytes) {
-        if (tunPackets.size() >= MAX_QUEUE) {
-            tunPackets.poll();
+        enqueue(tunPackets, bytes);
+    }
+
+    /** Every output waits in a queue of at most {@link #MAX_QUEUE} until the driver polls it; beyond that the oldest goes. */
+    private <T> void enqueue(ArrayDeque<T> queue, T output) {
+        if (queue.size() >= MAX_QUEUE) {
+            queue.poll();
             increment(ClientCounter.OUTPUT_QUEUE_FULL);
         }
-        tunPackets.add(bytes);
+        queue.add(output);
     }
 
     private static byte[] copy(IpPacket view) {

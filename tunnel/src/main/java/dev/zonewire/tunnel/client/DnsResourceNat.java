@@ -155,6 +155,16 @@ final class DnsResourceNat {
         }
     }
 
+    /** {@code name} is asked for again on every gateway (its proxy IPs went to another name). */
+    void forgetName(String name) {
+        for (Map<String, Entry> names : byGateway.values()) {
+            Entry entry = names.remove(name);
+            if (entry != null) {
+                dropped += entry.packets.size();
+            }
+        }
+    }
+
     /** The names of {@code resource} are asked for again (the resource moved, or its flow was re-created). */
     void forgetResource(UUID resource) {
         byGateway.values().forEach(names -> names.values().removeIf(entry -> {

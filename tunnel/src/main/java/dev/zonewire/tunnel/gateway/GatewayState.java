@@ -45,7 +45,7 @@ public final class GatewayState {
     /** Room before a received datagram, so that NAT46 can grow the decrypted packet in place. */
     public static final int NETWORK_HEADROOM = IpPacket.NAT46_HEADROOM;
     private static final int SCRATCH_OFFSET = Node.HEADROOM;
-    /** Datagrams of ours (ICMP answers, control replies) the driver has not drained; beyond this the oldest go. */
+    /** Outputs of each kind (datagrams, portal messages, events) the driver has not polled; beyond this the oldest go. */
     static final int MAX_QUEUE = 4096;
 
     private final Node<UUID, UUID> node;
@@ -91,7 +91,7 @@ public final class GatewayState {
             switch (message) {
                 case GatewayInbound.Init init -> {
                     node.updateRelays(List.of(), SnownetTypes.relays(init.relays()), nowNanos);
-                    events.add(new GatewayEvent.TunInterfaceUpdated(init.iface().ipv4(), init.iface().ipv6(),
+                    enqueue(events, new GatewayEvent.TunInterfaceUpdated(init.iface().ipv4(), init.iface().ipv6(),
                             List.of(AddressPlan.PEERS_V4, AddressPlan.PEERS_V6)));
                 }
                 case GatewayInbound.RelaysPresence presence ->
@@ -249,7 +249,7 @@ public final class GatewayState {
                 SnownetTypes.presharedKey(flow.client().presharedKey()), local, remote, nowNanos);
         // The reply goes out before the candidates the new connection produces: the portal must know the
         // flow before it forwards them.
-        portalMessages.add(access.authorizeFlow(flow, nowNanos));
+        enqueue(portalMessages, access.authorizeFlow(flow, nowNanos));
     }
 
     private void requestConnection(GatewayInbound.RequestConnection request, long nowNanos) {
@@ -258,7 +258,7 @@ public final class GatewayState {
         node.upsertConnection(client.id(), SnownetTypes.publicKey(client.peer().publicKey()),
                 SnownetTypes.presharedKey(client.peer().presharedKey()), local, SnownetTypes.iceCredentials(client.iceParameters()), nowNanos);
         access.requestConnection(request, nowNanos);
-        portalMessages.add(new GatewayOutbound.ConnectionReady(request.ref(),
+        enqueue(portalMessages, new GatewayOutbound.ConnectionReady(request.ref(),
                 new GatewayResponse.ConnectionAccepted(SnownetTypes.iceCredentials(local))));
     }
 
@@ -280,22 +280,27 @@ public final class GatewayState {
         if (result instanceof Encapsulated.Send send) {
             byte[] datagram = new byte[scratch.remaining()];
             scratch.get(scratch.position(), datagram);
-            if (transmits.size() >= MAX_QUEUE) {
-                transmits.poll();
-                counters[GatewayStateCounter.OUTPUT_QUEUE_FULL.ordinal()]++;
-            }
-            transmits.add(new Transmit(send.source(), send.destination(), datagram));
+            enqueue(transmits, new Transmit(send.source(), send.destination(), datagram));
         }
         scratch.clear();
         drainNode();
+    }
+
+    /** Every output waits in a queue of at most {@link #MAX_QUEUE} until the driver polls it; beyond that the oldest goes. */
+    private <T> void enqueue(ArrayDeque<T> queue, T output) {
+        if (queue.size() >= MAX_QUEUE) {
+            queue.poll();
+            counters[GatewayStateCounter.OUTPUT_QUEUE_FULL.ordinal()]++;
+        }
+        queue.add(output);
     }
 
     private void drainNode() {
         for (NodeEvent<UUID> event = node.pollEvent(); event != null; event = node.pollEvent()) {
             switch (event) {
                 case NodeEvent.NewIceCandidate<UUID> added ->
-                        portalMessages.add(new GatewayOutbound.BroadcastIceCandidates(List.of(added.connection()), List.of(added.candidate())));
-                case NodeEvent.InvalidateIceCandidate<UUID> removed -> portalMessages.add(
+                        enqueue(portalMessages, new GatewayOutbound.BroadcastIceCandidates(List.of(added.connection()), List.of(added.candidate())));
+                case NodeEvent.InvalidateIceCandidate<UUID> removed -> enqueue(portalMessages,
                         new GatewayOutbound.BroadcastInvalidatedIceCandidates(List.of(removed.connection()), List.of(removed.candidate())));
                 case NodeEvent.ConnectionEstablished<UUID> established -> { }
                 case NodeEvent.ConnectionFailed<UUID> failed -> forgetUnlessReplaced(failed.connection());

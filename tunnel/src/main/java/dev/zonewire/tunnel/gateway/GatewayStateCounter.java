@@ -4,6 +4,6 @@ package dev.zonewire.tunnel.gateway;
 public enum GatewayStateCounter {
     /** A portal message with keys or credentials snownet refused: nothing granted, nothing answered. */
     PORTAL_MESSAGES_REFUSED,
-    /** Datagrams of ours dropped because the driver did not drain them in time. */
+    /** Outputs (datagrams, portal messages, events) dropped because the driver did not poll them in time. */
     OUTPUT_QUEUE_FULL
 }

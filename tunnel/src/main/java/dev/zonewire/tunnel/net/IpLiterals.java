@@ -1,5 +1,6 @@
 package dev.zonewire.tunnel.net;
 
+import dev.zonewire.ippacket.Ipv6Address;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -49,39 +50,9 @@ public final class IpLiterals {
 
     /** RFC 5952 text: IPv4 dotted quad; IPv6 lower case with the longest run of two or more zero groups as {@code ::}. */
     public static String format(InetAddress address) {
-        if (address instanceof Inet4Address) {
-            return address.getHostAddress();
+        if (address instanceof Inet6Address v6) {
+            return Ipv6Address.of(v6).toString();
         }
-        byte[] bytes = address.getAddress();
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = (bytes[2 * i] & 0xFF) << 8 | bytes[2 * i + 1] & 0xFF;
-        }
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; ) {
-            int end = i;
-            while (end < 8 && groups[end] == 0) {
-                end++;
-            }
-            if (end - i > bestLength) {
-                bestStart = i;
-                bestLength = end - i;
-            }
-            i = Math.max(end, i + 1);
-        }
-        StringBuilder text = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                text.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (!text.isEmpty() && text.charAt(text.length() - 1) != ':') {
-                text.append(':');
-            }
-            text.append(Integer.toHexString(groups[i]));
-        }
-        return text.toString();
+        return address.getHostAddress();
     }
 }

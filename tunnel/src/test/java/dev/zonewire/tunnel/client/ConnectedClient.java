@@ -1,6 +1,7 @@
 package dev.zonewire.tunnel.client;
 
 import dev.zonewire.common.Secret;
+import dev.zonewire.tunnel.dns.ProxyIpAllocator;
 import dev.zonewire.tunnel.messages.ClientInbound;
 import dev.zonewire.tunnel.messages.ClientResource;
 import dev.zonewire.tunnel.messages.DnsServer;
@@ -13,6 +14,7 @@ import dev.zonewire.tunnel.net.IpNetwork;
 import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.UUID;
 
@@ -35,7 +37,11 @@ final class ConnectedClient {
     private ConnectedClient() {}
 
     static ClientState create() {
-        ClientState client = new ClientState(new SplittableRandom(7), Instant.parse("2025-06-01T12:00:00Z"), 0);
+        return create(new ProxyIpAllocator());
+    }
+
+    static ClientState create(ProxyIpAllocator proxyIps) {
+        ClientState client = new ClientState(new SplittableRandom(7), Instant.parse("2025-06-01T12:00:00Z"), 0, Map.of(), proxyIps);
         Interface iface = new Interface(IpLiterals.parseIpv4("100.64.0.1"), IpLiterals.parseIpv6("fd00:2021:1111::1"),
                 List.of(new DnsServer(UPSTREAM)));
         client.handlePortalMessage(new ClientInbound.Init(iface, List.of(LAN, WEB, INTERNET), List.of()), 0);
