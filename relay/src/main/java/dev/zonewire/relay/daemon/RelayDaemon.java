@@ -76,13 +76,17 @@ public final class RelayDaemon implements AutoCloseable {
             daemon.serveHttp(config);
             daemon.thread.start();
             log.info("Relay listening on port {} (IPv4 {}, IPv6 {}), allocations on {}-{}", daemon.listenPort,
-                    config.publicIp4(), config.publicIp6(), config.lowestPort(), config.highestPort());
+                    describe(config.publicIp4()), describe(config.publicIp6()), config.lowestPort(), config.highestPort());
             daemon.connectPortal(config);
             return daemon;
         } catch (IOException | RuntimeException | Error e) {
             daemon.close();
             throw e;
         }
+    }
+
+    private static String describe(InetAddress address) {
+        return address == null ? "off" : address.getHostAddress();
     }
 
     /** The secret credentials are derived from; the portal link sends it in its join. */

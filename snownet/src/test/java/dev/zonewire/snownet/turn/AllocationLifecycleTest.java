@@ -102,7 +102,7 @@ class AllocationLifecycleTest {
 
         assertThat(number.number()).isEqualTo(0x4000);
         assertThat(toPeer).isNotNull();
-        assertThat(harness.relay.handleClientInput(ByteBuffer.wrap(toPeer), CLIENT, harness.relayNow(), harness.unixMillis())
+        assertThat(harness.relay.handleClientInput(ByteBuffer.wrap(toPeer), CLIENT, harness.now, harness.unixMillis())
                 .destination()).isEqualTo(PEER);
         assertThat(harness.peerSends("pong".getBytes(StandardCharsets.US_ASCII))).isTrue();
         assertThat(harness.allocation.canSendTo(PEER, harness.now)).isTrue();

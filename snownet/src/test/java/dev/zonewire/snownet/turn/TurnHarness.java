@@ -54,11 +54,6 @@ final class TurnHarness {
     Predicate<StunMessage> dropFromRelay = message -> false;
     boolean relayAlive = true;
     long now = START;
-    /**
-     * The relay's clock runs a nanosecond ahead per message: its nonces are stamped with their
-     * mint time, and an instant network would otherwise ask it for two nonces in one nanosecond.
-     */
-    private long relayTicks;
 
     TurnHarness(boolean dualStackRelay, TurnCredentials credentials, long seed) {
         this(dualStackRelay, credentials, seed, true);
@@ -103,7 +98,7 @@ final class TurnHarness {
             }
             now = Math.max(now, next);
             allocation.handleTimeout(now);
-            relay.handleTimeout(relayNow());
+            relay.handleTimeout(now);
         }
         now = target;
         drain();
@@ -121,7 +116,7 @@ final class TurnHarness {
     /** The peer sends {@code payload} to our allocation's port; returns whether it reached us through the relay. */
     boolean peerSends(byte[] payload) {
         InetSocketAddress relayed = allocation.relayed(true).orElseThrow().address();
-        Forward forward = relay.handlePeerInput(ByteBuffer.wrap(payload), PEER, relayed.getPort(), relayNow());
+        Forward forward = relay.handlePeerInput(ByteBuffer.wrap(payload), PEER, relayed.getPort(), now);
         if (forward == null || !relayAlive) {
             return false;
         }
@@ -156,7 +151,7 @@ final class TurnHarness {
     private void deliverToRelay(TurnTransmit transmit) {
         byte[] bytes = transmit.payload();
         if ((bytes[0] & 0xFF) >= 0x40) {
-            Forward forward = relay.handleClientInput(ByteBuffer.wrap(bytes), CLIENT, relayNow(), unixMillis());
+            Forward forward = relay.handleClientInput(ByteBuffer.wrap(bytes), CLIENT, now, unixMillis());
             if (forward != null && relayAlive) {
                 peerReceived.add(Arrays.copyOfRange(bytes, forward.payloadOffset(), forward.payloadOffset() + forward.payloadLength()));
             }
@@ -168,11 +163,7 @@ final class TurnHarness {
         if (!relayAlive || dropToRelay.test(message) || !transmit.destination().equals(RELAY_V4)) {
             return;
         }
-        relay.handleClientInput(ByteBuffer.wrap(bytes), CLIENT, relayNow(), unixMillis());
-    }
-
-    long relayNow() {
-        return now + ++relayTicks;
+        relay.handleClientInput(ByteBuffer.wrap(bytes), CLIENT, now, unixMillis());
     }
 
     long unixMillis() {
