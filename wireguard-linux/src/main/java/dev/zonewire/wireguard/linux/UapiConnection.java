@@ -88,30 +88,37 @@ final class UapiConnection {
     /** Applies lines as they arrive, each under the device lock, until the blank line, the end or an error. */
     private int set() throws IOException {
         operations.writeLock().lock();
-        Uapi.SetOperation operation = device.locked(Uapi.SetOperation::new);
         try {
-            while (true) {
-                String line;
-                try {
-                    line = in.readLine();
-                } catch (LineTooLongException e) {
-                    return -Uapi.EIO;
-                }
-                if (line == null || line.isEmpty()) {
-                    return 0;
-                }
-                String request = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-                int errno = device.locked(state -> operation.apply(request, System.nanoTime()));
-                if (errno != 0) {
-                    return errno;
-                }
+            Uapi.SetOperation operation = device.locked(Uapi.SetOperation::new);
+            try {
+                return applyLines(operation);
+            } finally {
+                device.locked(state -> {
+                    operation.finish(System.nanoTime());
+                    return null;
+                });
             }
         } finally {
-            device.locked(state -> {
-                operation.finish(System.nanoTime());
-                return null;
-            });
             operations.writeLock().unlock();
+        }
+    }
+
+    private int applyLines(Uapi.SetOperation operation) throws IOException {
+        while (true) {
+            String line;
+            try {
+                line = in.readLine();
+            } catch (LineTooLongException e) {
+                return -Uapi.EIO;
+            }
+            if (line == null || line.isEmpty()) {
+                return 0;
+            }
+            String request = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+            int errno = device.locked(state -> operation.apply(request, System.nanoTime()));
+            if (errno != 0) {
+                return errno;
+            }
         }
     }
 

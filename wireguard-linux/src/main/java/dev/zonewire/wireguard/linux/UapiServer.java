@@ -17,6 +17,8 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
@@ -31,6 +33,8 @@ import org.slf4j.LoggerFactory;
 final class UapiServer implements AutoCloseable {
     /** Clients served at once; more are hung up on, so that a local flood cannot pile up threads. */
     static final int MAX_CLIENTS = 16;
+
+    private static final long ACCEPT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private static final Logger log = LoggerFactory.getLogger(UapiServer.class);
 
@@ -149,7 +153,9 @@ final class UapiServer implements AutoCloseable {
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
+                // E.g. EMFILE, which repeats at once: pause rather than spin and flood the log.
                 log.warn("Accepting on {} failed: {}", path, e.getMessage());
+                LockSupport.parkNanos(ACCEPT_RETRY_NANOS);
                 continue;
             }
             if (clients.size() >= MAX_CLIENTS || closed) {

@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * receives datagrams (with GRO), opens them, checks each packet's source against the sender's
  * allowed IPs and writes them to the TUN device, whose offload merges TCP segments; one runs the
  * tunnel's timers. The tunnel is not thread-safe, so each thread holds one lock while it feeds a
- * whole batch through it; the routing table is immutable and read without the lock. Nothing on
- * the packet path allocates except what the JDK cipher does per packet.
+ * whole batch through it; it reads the (immutable) routing table under that lock too, so that no
+ * packet goes to a peer removed meanwhile. Nothing on the packet path allocates except what the
+ * JDK cipher does per packet.
  *
  * <p>The device stops when {@link #close()} is called, when its interface is deleted
  * ({@code ip link del}), when its UAPI socket file is removed (as wireguard-go does), or when a
@@ -309,9 +310,9 @@ public final class WireGuardDevice implements AutoCloseable {
                 Outbox outbox = new Outbox(OUTBOX_SLOTS, options.offload(), () -> binding, counters)) {
             while (running) {
                 int count = tun.read(packets);
-                AllowedIps<WireGuardPeer> routes = state.allowedIps();
                 lock.lock();
                 try {
+                    AllowedIps<WireGuardPeer> routes = state.allowedIps();
                     long now = System.nanoTime();
                     for (int i = 0; i < count; i++) {
                         int length = packets.length(i);
@@ -354,10 +355,10 @@ public final class WireGuardDevice implements AutoCloseable {
                 } catch (ClosedChannelException e) {
                     continue; // re-bound, or stopping: the loop condition tells
                 }
-                AllowedIps<WireGuardPeer> routes = state.allowedIps();
                 int count = 0;
                 lock.lock();
                 try {
+                    AllowedIps<WireGuardPeer> routes = state.allowedIps();
                     long now = System.nanoTime();
                     for (int slot = 0; slot < slots; slot++) {
                         InetSocketAddress from = senders.sender(datagrams, slot);
@@ -489,6 +490,10 @@ public final class WireGuardDevice implements AutoCloseable {
      * is thrown.
      */
     private int rebind(int port, int firewallMark) throws IOException {
+        if (!running) {
+            // close() has closed, or is about to close, the sockets: new ones would never be.
+            throw new IOException("interface " + options.interfaceName() + " is stopping");
+        }
         UdpBinding old = binding;
         boolean samePort = port != 0 && port == old.port;
         if (samePort) {
