@@ -160,11 +160,13 @@ public final class WireGuardDevice implements AutoCloseable {
     public void configure(DeviceConfig config) throws IOException {
         lock.lock();
         try {
+            if (!running) {
+                throw new IOException("interface " + options.interfaceName() + " is stopped: " + stopReason);
+            }
             apply(config, state);
         } finally {
             state.publish();
-            drainTunnel(controlOutbox);
-            controlOutbox.flush();
+            sendQueued();
             lock.unlock();
         }
     }
@@ -224,13 +226,18 @@ public final class WireGuardDevice implements AutoCloseable {
         lock.lock();
         try {
             T result = action.apply(state);
-            if (running) {
-                drainTunnel(controlOutbox);
-                controlOutbox.flush();
-            }
+            sendQueued();
             return result;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Sends what a configuration change queued in the tunnel; nothing once stopping (the sockets are closed). Under the lock. */
+    private void sendQueued() {
+        if (running) {
+            drainTunnel(controlOutbox);
+            controlOutbox.flush();
         }
     }
 

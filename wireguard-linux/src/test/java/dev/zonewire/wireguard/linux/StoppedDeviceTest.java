@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.zonewire.platform.linux.IpPrefix;
 import dev.zonewire.wireguard.PrivateKey;
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -19,9 +23,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A device that is closed opens no socket again: a UAPI request still in flight that changes the
- * port or mark must not leave a UDP socket behind that nobody closes. Runs in a namespace of its
- * own, {@code zw-rvw-<id>}; needs root.
+ * A closed device stays closed: a UAPI request still in flight that changes the port or mark must
+ * not leave a UDP socket behind that nobody closes, and a configuration is refused rather than
+ * applied to a tunnel that no longer runs. Runs in a namespace of its own, {@code zw-rvw-<id>};
+ * needs root.
  */
 class StoppedDeviceTest {
     private static final int PORT = 51830;
@@ -67,6 +72,17 @@ class StoppedDeviceTest {
 
         assertThatThrownBy(() -> device.setFirewallMark(0x1234)).isInstanceOf(IOException.class);
         assertPortFree(PORT);
+    }
+
+    @Test
+    void aClosedDeviceRefusesAConfiguration() {
+        device.close();
+        DeviceConfig config = new DeviceConfig(device.options().privateKey(), null, null, List.of(new DeviceConfig.Peer(
+                PrivateKey.generate(new SecureRandom()).publicKey(), null, new InetSocketAddress("192.0.2.1", 51820),
+                List.of(new IpPrefix(InetAddress.ofLiteral("10.0.0.0"), 8)), Duration.ofSeconds(25))));
+
+        assertThatThrownBy(() -> device.configure(config)).isInstanceOf(IOException.class)
+                .hasMessage("interface " + device.interfaceName() + " is stopped: closed");
     }
 
     private void assertPortFree(int port) {
