@@ -20,6 +20,8 @@ final class UapiConnection {
     /** The longest line read, as Go's bufio.Scanner allows. */
     static final int MAX_LINE = 64 * 1024;
 
+    private static final long NOT_WAITING = Long.MIN_VALUE;
+
     /** The device behind the socket: runs an action on its state under its lock, then sends what the tunnel queued. */
     interface Device {
         <T> T locked(Function<DeviceState, T> action);
@@ -29,6 +31,7 @@ final class UapiConnection {
     private final OutputStream out;
     private final Device device;
     private final ReadWriteLock operations;
+    private volatile long setWaitingSince = NOT_WAITING;
 
     /**
      * @param operations held for reading by a get and for writing by a set, so that a get never
@@ -103,13 +106,25 @@ final class UapiConnection {
         }
     }
 
+    /**
+     * Whether this client has been in the middle of a set, holding every other client's operations
+     * back, without sending its next line since before {@code cutoff} (a {@link System#nanoTime()}).
+     */
+    boolean stalledInSetSince(long cutoff) {
+        long since = setWaitingSince;
+        return since != NOT_WAITING && since - cutoff < 0;
+    }
+
     private int applyLines(Uapi.SetOperation operation) throws IOException {
         while (true) {
             String line;
+            setWaitingSince = System.nanoTime();
             try {
                 line = in.readLine();
             } catch (LineTooLongException e) {
                 return -Uapi.EIO;
+            } finally {
+                setWaitingSince = NOT_WAITING;
             }
             if (line == null || line.isEmpty()) {
                 return 0;

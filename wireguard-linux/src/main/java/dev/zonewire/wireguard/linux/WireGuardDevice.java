@@ -438,7 +438,8 @@ public final class WireGuardDevice implements AutoCloseable {
     /**
      * Fires the tunnel's timers when due. It wakes at least once a second: every deadline another
      * thread arms (keepalives, retries, rekeys) lies at least a second ahead, so none is missed,
-     * and that is also when it checks that the UAPI socket file still exists.
+     * and that is also when it checks that the UAPI socket file still exists and hangs up on UAPI
+     * clients stalled in a set.
      */
     private void runTimers() {
         long nextSocketCheck = System.nanoTime();
@@ -458,12 +459,13 @@ public final class WireGuardDevice implements AutoCloseable {
                     lock.unlock();
                 }
                 outbox.flush();
-                if (now - nextSocketCheck >= 0) {
+                if (now - nextSocketCheck >= 0 && uapi != null) {
                     nextSocketCheck = now + TIMER_MAXIMUM_SLEEP_NANOS;
-                    if (uapi != null && !uapi.socketExists()) {
+                    if (!uapi.socketExists()) {
                         requestStop("its UAPI socket was removed");
                         return;
                     }
+                    uapi.closeStalledClients(now);
                 }
                 long sleep = next == Long.MAX_VALUE ? TIMER_MAXIMUM_SLEEP_NANOS
                         : Math.clamp(next - System.nanoTime(), 0, TIMER_MAXIMUM_SLEEP_NANOS);
