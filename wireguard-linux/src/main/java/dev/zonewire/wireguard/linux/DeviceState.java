@@ -108,15 +108,13 @@ final class DeviceState {
      * is no longer in the tunnel would start a handshake for it and bring its keys back.
      */
     void removePeer(WireGuardPeer peer) {
-        edits().removePeer(peer);
-        tunnel.removePeer(peer.publicKey());
+        drop(peer);
         publish();
     }
 
     void removeAllPeers() {
         for (WireGuardPeer peer : List.copyOf(tunnel.peers())) {
-            edits().removePeer(peer);
-            tunnel.removePeer(peer.publicKey());
+            drop(peer);
         }
         publish();
     }
@@ -139,6 +137,11 @@ final class DeviceState {
             allowedIps = edits.build();
             edits = null;
         }
+    }
+
+    private void drop(WireGuardPeer peer) {
+        edits().removePeer(peer);
+        tunnel.removePeer(peer.publicKey());
     }
 
     private AllowedIps.Builder<WireGuardPeer> edits() {

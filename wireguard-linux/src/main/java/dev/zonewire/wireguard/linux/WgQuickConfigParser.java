@@ -64,8 +64,7 @@ final class WgQuickConfigParser {
             String key = content.substring(0, equals).strip();
             String value = content.substring(equals + 1).replaceAll("\\s+", "");
             switch (section) {
-                case NONE -> throw error(KEY_NAME.matcher(key).matches() ? key + " is outside of any [Interface] or [Peer] section"
-                        : "a line outside of any [Interface] or [Peer] section");
+                case NONE -> throw error((isKeyName(key) ? key : "this line") + " is outside of any [Interface] or [Peer] section");
                 case INTERFACE -> interfaceKey(key, value);
                 case PEER -> peers.getLast().key(key, value);
             }
@@ -274,8 +273,12 @@ final class WgQuickConfigParser {
     }
 
     private ConfigFileException unknownKey(String key, String section) {
-        return KEY_NAME.matcher(key).matches() ? error("unknown key " + Addresses.quote(key) + " in " + section)
+        return isKeyName(key) ? error("unknown key " + Addresses.quote(key) + " in " + section)
                 : error("a line in " + section + " whose key is not a key name (not repeated: it may hold a secret)");
+    }
+
+    private static boolean isKeyName(String key) {
+        return KEY_NAME.matcher(key).matches();
     }
 
     private ConfigFileException error(String problem) {
