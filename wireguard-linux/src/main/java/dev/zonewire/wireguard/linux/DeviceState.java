@@ -15,7 +15,8 @@ import java.util.List;
  * configuration files both work through it. Not thread-safe: the device calls it under its lock.
  *
  * <p>Allowed-IP changes collect until {@link #publish()}, which hands the packet threads a new
- * routing table in one step.
+ * routing table in one step; removing a peer publishes at once. The packet threads read the table
+ * under the device's lock, so it never names a peer the tunnel has dropped.
  */
 final class DeviceState {
     /** The UDP side of the interface, which a new port or mark re-opens. */
@@ -102,15 +103,20 @@ final class DeviceState {
         return tunnel.addPeer(PeerConfig.of(key), now);
     }
 
+    /**
+     * Removes a peer and publishes the table at once: a packet the TUN thread routed to a peer that
+     * is no longer in the tunnel would start a handshake for it and bring its keys back.
+     */
     void removePeer(WireGuardPeer peer) {
-        edits().removePeer(peer);
-        tunnel.removePeer(peer.publicKey());
+        drop(peer);
+        publish();
     }
 
     void removeAllPeers() {
         for (WireGuardPeer peer : List.copyOf(tunnel.peers())) {
-            removePeer(peer);
+            drop(peer);
         }
+        publish();
     }
 
     void addAllowedIp(WireGuardPeer peer, IpPrefix prefix) {
@@ -131,6 +137,11 @@ final class DeviceState {
             allowedIps = edits.build();
             edits = null;
         }
+    }
+
+    private void drop(WireGuardPeer peer) {
+        edits().removePeer(peer);
+        tunnel.removePeer(peer.publicKey());
     }
 
     private AllowedIps.Builder<WireGuardPeer> edits() {

@@ -20,6 +20,8 @@ final class UapiConnection {
     /** The longest line read, as Go's bufio.Scanner allows. */
     static final int MAX_LINE = 64 * 1024;
 
+    private static final long NOT_WAITING = Long.MIN_VALUE;
+
     /** The device behind the socket: runs an action on its state under its lock, then sends what the tunnel queued. */
     interface Device {
         <T> T locked(Function<DeviceState, T> action);
@@ -29,6 +31,7 @@ final class UapiConnection {
     private final OutputStream out;
     private final Device device;
     private final ReadWriteLock operations;
+    private volatile long setWaitingSince = NOT_WAITING;
 
     /**
      * @param operations held for reading by a get and for writing by a set, so that a get never
@@ -88,30 +91,49 @@ final class UapiConnection {
     /** Applies lines as they arrive, each under the device lock, until the blank line, the end or an error. */
     private int set() throws IOException {
         operations.writeLock().lock();
-        Uapi.SetOperation operation = device.locked(Uapi.SetOperation::new);
         try {
-            while (true) {
-                String line;
-                try {
-                    line = in.readLine();
-                } catch (LineTooLongException e) {
-                    return -Uapi.EIO;
-                }
-                if (line == null || line.isEmpty()) {
-                    return 0;
-                }
-                String request = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
-                int errno = device.locked(state -> operation.apply(request, System.nanoTime()));
-                if (errno != 0) {
-                    return errno;
-                }
+            Uapi.SetOperation operation = device.locked(Uapi.SetOperation::new);
+            try {
+                return applyLines(operation);
+            } finally {
+                device.locked(state -> {
+                    operation.finish(System.nanoTime());
+                    return null;
+                });
             }
         } finally {
-            device.locked(state -> {
-                operation.finish(System.nanoTime());
-                return null;
-            });
             operations.writeLock().unlock();
+        }
+    }
+
+    /**
+     * Whether this client has been in the middle of a set, holding every other client's operations
+     * back, without sending its next line since before {@code cutoff} (a {@link System#nanoTime()}).
+     */
+    boolean stalledInSetSince(long cutoff) {
+        long since = setWaitingSince;
+        return since != NOT_WAITING && since - cutoff < 0;
+    }
+
+    private int applyLines(Uapi.SetOperation operation) throws IOException {
+        while (true) {
+            String line;
+            setWaitingSince = System.nanoTime();
+            try {
+                line = in.readLine();
+            } catch (LineTooLongException e) {
+                return -Uapi.EIO;
+            } finally {
+                setWaitingSince = NOT_WAITING;
+            }
+            if (line == null || line.isEmpty()) {
+                return 0;
+            }
+            String request = line.endsWith("\r") ? line.substring(0, line.length() - 1) : line;
+            int errno = device.locked(state -> operation.apply(request, System.nanoTime()));
+            if (errno != 0) {
+                return errno;
+            }
         }
     }
 

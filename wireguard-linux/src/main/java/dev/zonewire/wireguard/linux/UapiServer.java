@@ -14,9 +14,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
@@ -27,10 +29,16 @@ import org.slf4j.LoggerFactory;
  * interface: a Unix stream socket only root can use (mode 0700, as wireguard-go's), served one
  * thread per client. A socket file left by a process that died is replaced; one that answers
  * means the interface runs already. Removing the file is the signal to stop, as for wireguard-go.
+ * A client that pauses in the middle of a set, holding up everyone else's, is hung up on.
  */
 final class UapiServer implements AutoCloseable {
     /** Clients served at once; more are hung up on, so that a local flood cannot pile up threads. */
     static final int MAX_CLIENTS = 16;
+
+    /** How long a client may pause in the middle of a set (wg(8) sends a whole request at once). */
+    static final long SET_STALL_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+    private static final long ACCEPT_RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private static final Logger log = LoggerFactory.getLogger(UapiServer.class);
 
@@ -39,7 +47,7 @@ final class UapiServer implements AutoCloseable {
     private final Object fileKey;
     private final UapiConnection.Device device;
     private final ReadWriteLock operations = new ReentrantReadWriteLock();
-    private final Set<SocketChannel> clients = ConcurrentHashMap.newKeySet();
+    private final Map<SocketChannel, UapiConnection> clients = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     private UapiServer(Path path, ServerSocketChannel server, Object fileKey, UapiConnection.Device device) {
@@ -136,9 +144,24 @@ final class UapiServer implements AutoCloseable {
     @Override
     public void close() {
         stopListening();
-        for (SocketChannel client : clients) {
+        for (SocketChannel client : clients.keySet()) {
             closeQuietly(client);
         }
+    }
+
+    /**
+     * Hangs up on every client that has paused for longer than {@link #SET_STALL_LIMIT_NANOS} in
+     * the middle of a set: it holds back every other client's get and set. What its lines set so
+     * far stays, as if it had hung up. The device calls this every second.
+     */
+    void closeStalledClients(long now) {
+        clients.forEach((client, connection) -> {
+            if (connection.stalledInSetSince(now - SET_STALL_LIMIT_NANOS)) {
+                log.warn("A UAPI client on {} paused for more than {} s in the middle of a set; hanging up", path,
+                        TimeUnit.NANOSECONDS.toSeconds(SET_STALL_LIMIT_NANOS));
+                closeQuietly(client);
+            }
+        });
     }
 
     private void acceptClients() {
@@ -149,23 +172,26 @@ final class UapiServer implements AutoCloseable {
             } catch (ClosedChannelException e) {
                 return;
             } catch (IOException e) {
+                // E.g. EMFILE, which repeats at once: pause rather than spin and flood the log.
                 log.warn("Accepting on {} failed: {}", path, e.getMessage());
+                LockSupport.parkNanos(ACCEPT_RETRY_NANOS);
                 continue;
             }
             if (clients.size() >= MAX_CLIENTS || closed) {
                 closeQuietly(client);
                 continue;
             }
-            clients.add(client);
+            UapiConnection connection = new UapiConnection(Channels.newInputStream(client),
+                    Channels.newOutputStream(client), device, operations);
+            clients.put(client, connection);
             // A platform thread: a set may send a handshake, an FFM call that must not pin a virtual thread's carrier.
-            Thread.ofPlatform().name(path.getFileName() + "-client").daemon().start(() -> serve(client));
+            Thread.ofPlatform().name(path.getFileName() + "-client").daemon().start(() -> serve(client, connection));
         }
     }
 
-    private void serve(SocketChannel client) {
+    private void serve(SocketChannel client, UapiConnection connection) {
         try (client) {
-            new UapiConnection(Channels.newInputStream(client), Channels.newOutputStream(client), device, operations)
-                    .serve();
+            connection.serve();
         } catch (IOException e) {
             log.debug("UAPI client on {} ended: {}", path, e.getMessage());
         } catch (RuntimeException e) {

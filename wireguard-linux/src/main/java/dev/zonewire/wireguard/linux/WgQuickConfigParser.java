@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Reads wg-quick's file format as wg(8) and wg-quick(8) do: sections {@code [Interface]} and
@@ -23,6 +24,8 @@ import java.util.Map;
  */
 final class WgQuickConfigParser {
     private static final List<String> UNSUPPORTED = List.of("dns", "preup", "postup", "predown", "postdown");
+    /** What a key name looks like; anything else left of an {@code =} may be a pasted key and is never repeated. */
+    private static final Pattern KEY_NAME = Pattern.compile("[A-Za-z]{1,24}");
 
     private final String file;
     private int line;
@@ -56,12 +59,12 @@ final class WgQuickConfigParser {
             }
             int equals = content.indexOf('=');
             if (equals < 0) {
-                throw error("expected \"Key = Value\" or a [Section], got " + Addresses.quote(content));
+                throw error("expected \"Key = Value\" or a [Section]");
             }
             String key = content.substring(0, equals).strip();
             String value = content.substring(equals + 1).replaceAll("\\s+", "");
             switch (section) {
-                case NONE -> throw error(key + " is outside of any [Interface] or [Peer] section");
+                case NONE -> throw error((isKeyName(key) ? key : "this line") + " is outside of any [Interface] or [Peer] section");
                 case INTERFACE -> interfaceKey(key, value);
                 case PEER -> peers.getLast().key(key, value);
             }
@@ -124,7 +127,7 @@ final class WgQuickConfigParser {
                     throw error(key + " is a wg-quick feature that zonewire wg up does not support; remove the line "
                             + "and configure it separately");
                 }
-                throw error("unknown key " + Addresses.quote(key) + " in [Interface]");
+                throw unknownKey(key, "[Interface]");
             }
         }
     }
@@ -178,7 +181,7 @@ final class WgQuickConfigParser {
                 case "endpoint" -> endpoint = endpoint(key, value);
                 case "persistentkeepalive" -> persistentKeepalive = Duration.ofSeconds(
                         value.equalsIgnoreCase("off") ? 0 : number(key, value, 0xffff));
-                default -> throw error("unknown key " + Addresses.quote(key) + " in [Peer]");
+                default -> throw unknownKey(key, "[Peer]");
             }
         }
     }
@@ -267,6 +270,15 @@ final class WgQuickConfigParser {
         } catch (UnknownHostException e) {
             throw error(key + ": cannot resolve " + Addresses.quote(host));
         }
+    }
+
+    private ConfigFileException unknownKey(String key, String section) {
+        return isKeyName(key) ? error("unknown key " + Addresses.quote(key) + " in " + section)
+                : error("a line in " + section + " whose key is not a key name (not repeated: it may hold a secret)");
+    }
+
+    private static boolean isKeyName(String key) {
+        return KEY_NAME.matcher(key).matches();
     }
 
     private ConfigFileException error(String problem) {

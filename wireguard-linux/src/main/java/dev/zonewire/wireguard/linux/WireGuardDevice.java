@@ -45,8 +45,9 @@ import org.slf4j.LoggerFactory;
  * receives datagrams (with GRO), opens them, checks each packet's source against the sender's
  * allowed IPs and writes them to the TUN device, whose offload merges TCP segments; one runs the
  * tunnel's timers. The tunnel is not thread-safe, so each thread holds one lock while it feeds a
- * whole batch through it; the routing table is immutable and read without the lock. Nothing on
- * the packet path allocates except what the JDK cipher does per packet.
+ * whole batch through it; it reads the (immutable) routing table under that lock too, so that no
+ * packet goes to a peer removed meanwhile. Nothing on the packet path allocates except what the
+ * JDK cipher does per packet.
  *
  * <p>The device stops when {@link #close()} is called, when its interface is deleted
  * ({@code ip link del}), when its UAPI socket file is removed (as wireguard-go does), or when a
@@ -159,11 +160,13 @@ public final class WireGuardDevice implements AutoCloseable {
     public void configure(DeviceConfig config) throws IOException {
         lock.lock();
         try {
+            if (!running) {
+                throw new IOException("interface " + options.interfaceName() + " is stopped: " + stopReason);
+            }
             apply(config, state);
         } finally {
             state.publish();
-            drainTunnel(controlOutbox);
-            controlOutbox.flush();
+            sendQueued();
             lock.unlock();
         }
     }
@@ -223,13 +226,18 @@ public final class WireGuardDevice implements AutoCloseable {
         lock.lock();
         try {
             T result = action.apply(state);
-            if (running) {
-                drainTunnel(controlOutbox);
-                controlOutbox.flush();
-            }
+            sendQueued();
             return result;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Sends what a configuration change queued in the tunnel; nothing once stopping (the sockets are closed). Under the lock. */
+    private void sendQueued() {
+        if (running) {
+            drainTunnel(controlOutbox);
+            controlOutbox.flush();
         }
     }
 
@@ -309,9 +317,9 @@ public final class WireGuardDevice implements AutoCloseable {
                 Outbox outbox = new Outbox(OUTBOX_SLOTS, options.offload(), () -> binding, counters)) {
             while (running) {
                 int count = tun.read(packets);
-                AllowedIps<WireGuardPeer> routes = state.allowedIps();
                 lock.lock();
                 try {
+                    AllowedIps<WireGuardPeer> routes = state.allowedIps();
                     long now = System.nanoTime();
                     for (int i = 0; i < count; i++) {
                         int length = packets.length(i);
@@ -354,10 +362,10 @@ public final class WireGuardDevice implements AutoCloseable {
                 } catch (ClosedChannelException e) {
                     continue; // re-bound, or stopping: the loop condition tells
                 }
-                AllowedIps<WireGuardPeer> routes = state.allowedIps();
                 int count = 0;
                 lock.lock();
                 try {
+                    AllowedIps<WireGuardPeer> routes = state.allowedIps();
                     long now = System.nanoTime();
                     for (int slot = 0; slot < slots; slot++) {
                         InetSocketAddress from = senders.sender(datagrams, slot);
@@ -430,7 +438,8 @@ public final class WireGuardDevice implements AutoCloseable {
     /**
      * Fires the tunnel's timers when due. It wakes at least once a second: every deadline another
      * thread arms (keepalives, retries, rekeys) lies at least a second ahead, so none is missed,
-     * and that is also when it checks that the UAPI socket file still exists.
+     * and that is also when it checks that the UAPI socket file still exists and hangs up on UAPI
+     * clients stalled in a set.
      */
     private void runTimers() {
         long nextSocketCheck = System.nanoTime();
@@ -450,12 +459,13 @@ public final class WireGuardDevice implements AutoCloseable {
                     lock.unlock();
                 }
                 outbox.flush();
-                if (now - nextSocketCheck >= 0) {
+                if (now - nextSocketCheck >= 0 && uapi != null) {
                     nextSocketCheck = now + TIMER_MAXIMUM_SLEEP_NANOS;
-                    if (uapi != null && !uapi.socketExists()) {
+                    if (!uapi.socketExists()) {
                         requestStop("its UAPI socket was removed");
                         return;
                     }
+                    uapi.closeStalledClients(now);
                 }
                 long sleep = next == Long.MAX_VALUE ? TIMER_MAXIMUM_SLEEP_NANOS
                         : Math.clamp(next - System.nanoTime(), 0, TIMER_MAXIMUM_SLEEP_NANOS);
@@ -489,6 +499,10 @@ public final class WireGuardDevice implements AutoCloseable {
      * is thrown.
      */
     private int rebind(int port, int firewallMark) throws IOException {
+        if (!running) {
+            // close() has closed, or is about to close, the sockets: new ones would never be.
+            throw new IOException("interface " + options.interfaceName() + " is stopping");
+        }
         UdpBinding old = binding;
         boolean samePort = port != 0 && port == old.port;
         if (samePort) {

@@ -1,6 +1,7 @@
 package dev.zonewire.wireguard.linux;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.zonewire.wireguard.PrivateKey;
 import dev.zonewire.wireguard.PublicKey;
@@ -96,6 +97,22 @@ class UapiConnectionTest {
     void anOperationLineMustEndWithABareNewline() throws IOException {
         assertThat(converse("set=1\r\npublic_key=" + alice + "\n\n")).isEmpty();
         assertThat(tunnel.peers()).isEmpty();
+    }
+
+    @Test
+    void aSetThatFailsUnexpectedlyStillLetsOtherClientsIn() {
+        ReentrantReadWriteLock operations = new ReentrantReadWriteLock();
+        UapiConnection.Device broken = new UapiConnection.Device() {
+            @Override
+            public <T> T locked(Function<DeviceState, T> action) {
+                throw new IllegalStateException("a bug in the device");
+            }
+        };
+        UapiConnection connection = new UapiConnection(new ByteArrayInputStream("set=1\n\n".getBytes(StandardCharsets.US_ASCII)),
+                new ByteArrayOutputStream(), broken, operations);
+
+        assertThatThrownBy(connection::serve).hasMessage("a bug in the device");
+        assertThat(operations.isWriteLocked()).as("the set's lock is released").isFalse();
     }
 
     private String converse(String input) throws IOException {

@@ -13,6 +13,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Reading wg-quick files: what a good file gives, and the line and cause of every mistake. */
 class WgQuickConfigTest {
@@ -91,7 +92,7 @@ class WgQuickConfigTest {
             PostUp = iptables -F        | wg0.conf:3: PostUp is a wg-quick feature that zonewire wg up does not support; remove the line and configure it separately
             SaveConfig = true           | wg0.conf:3: SaveConfig = true is not supported: zonewire wg up never writes the file
             Colour = blue               | wg0.conf:3: unknown key "Colour" in [Interface]
-            just words                  | wg0.conf:3: expected "Key = Value" or a [Section], got "just words"
+            just words                  | wg0.conf:3: expected "Key = Value" or a [Section]
             [Peers]                     | wg0.conf:3: unknown section "[Peers]"; expected [Interface] or [Peer]
             [Interface]                 | wg0.conf:3: a second [Interface] section (the first is on line 1)
             Table = 0                   | wg0.conf:3: Table: 0 is not a routing table
@@ -142,6 +143,22 @@ class WgQuickConfigTest {
         assertThatThrownBy(() -> WgQuickConfig.parse(text, "wg0.conf"))
                 .hasMessageStartingWith("wg0.conf:4: PublicKey: public key must be 44 characters")
                 .message().doesNotContain(psk);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"PrivateKey: %s", "PrivateKey %s", "%s", "PrivateKey = %s extra words"})
+    void aMistypedKeyLineNeverRepeatsTheKey(String pattern) {
+        String secret = KEY.secret().exposeBase64();
+        String line = pattern.formatted(secret);
+        String inInterface = "[Interface]\nPrivateKey = " + secret + "\n" + line + "\n";
+        String inPeer = inInterface + "[Peer]\n" + line + "\n";
+        String beforeAnySection = line + "\n";
+
+        for (String text : List.of(inInterface, inPeer, beforeAnySection)) {
+            assertThatThrownBy(() -> WgQuickConfig.parse(text, "wg0.conf"))
+                    .isInstanceOf(ConfigFileException.class)
+                    .message().doesNotContain(secret.substring(0, 16));
+        }
     }
 
     @Test
