@@ -18,9 +18,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,8 +63,11 @@ public final class WgUpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         WgQuick.Target resolved = WgCommand.target(spec, target);
-        WgQuickConfig config = read(resolved.configFile());
         boolean detached = "true".equals(System.getenv(DETACHED_VARIABLE));
+        if (!detached) {
+            warnIfWorldAccessible(resolved.configFile());
+        }
+        WgQuickConfig config = read(resolved.configFile());
         if (!foreground && !detached) {
             // Checked here too: the answering socket is how this process learns that its child is up.
             if (WgQuick.isRunning(resolved.interfaceName(), DeviceOptions.DEFAULT_SOCKET_DIRECTORY)) {
@@ -92,6 +97,27 @@ public final class WgUpCommand implements Callable<Integer> {
         } catch (ConfigFileException e) {
             throw new IOException(e.getMessage());
         }
+    }
+
+    /** As wg-quick does: other users can read the private key when both the file and its directory let them in. */
+    private void warnIfWorldAccessible(Path file) {
+        try {
+            int others = otherUsersBits(file) & otherUsersBits(file.toAbsolutePath().getParent());
+            if (others != 0) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("zonewire wg up: warning: " + file + " is accessible to other users, and it holds a private key (chmod 600 it)");
+                err.flush();
+            }
+        } catch (IOException | UnsupportedOperationException e) {
+            // no such file (read() names it) or no POSIX permissions: nothing to warn about
+        }
+    }
+
+    private static int otherUsersBits(Path path) throws IOException {
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(path);
+        return (permissions.contains(PosixFilePermission.OTHERS_READ) ? 4 : 0)
+                | (permissions.contains(PosixFilePermission.OTHERS_WRITE) ? 2 : 0)
+                | (permissions.contains(PosixFilePermission.OTHERS_EXECUTE) ? 1 : 0);
     }
 
     /**

@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -96,6 +97,19 @@ class WgCommandTest {
         assertThat(up.exitCode()).isEqualTo(1);
         assertThat(up.output().strip()).isEqualTo("zonewire wg up: " + name + ".conf:3: MTU must be 576 to 65455, got 12");
         assertThat(Path.of("/var/run/wireguard", name + ".sock")).doesNotExist();
+    }
+
+    @Test
+    void aFileOtherUsersCanReadIsWarnedAbout() throws Exception {
+        Path file = writeConfig(name, "MTU = 12\n");
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+
+        Result up = zonewire("wg", "up", file.toString());
+
+        assertThat(up.output().lines()).containsExactly(
+                "zonewire wg up: warning: " + file + " is accessible to other users, and it holds a private key (chmod 600 it)",
+                "zonewire wg up: " + name + ".conf:3: MTU must be 576 to 65455, got 12");
     }
 
     @Test
