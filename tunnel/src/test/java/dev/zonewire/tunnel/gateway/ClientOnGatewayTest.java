@@ -215,6 +215,70 @@ class ClientOnGatewayTest {
         assertThat(client.outbound(ipv4Protocol(CLIENT_V4, "100.96.0.1", 47), 0)).isEqualTo(DropReason.UNTRANSLATABLE_PROTOCOL);
     }
 
+    @Test
+    void aRevokedDnsResourceEndsItsNatSessionsSoRepliesAreNoLongerTranslated() {
+        UUID dns = UUID.randomUUID();
+        client.addResource(new GatewayResource.Dns(dns, "*.example.com", "web", List.of()), null);
+        client.setupNat("app.example.com", dns, List.of(ip("198.51.100.7")), PROXIES, 0);
+        client.outbound(udp(CLIENT_V4, 40000, "100.96.0.1", 53), 0);
+
+        client.removeResource(dns);
+        IpPacket reply = udp("198.51.100.7", 53, CLIENT_V4, 40000);
+        client.inbound(reply, SECOND);
+
+        assertThat(client.natSessions()).isZero();
+        assertThat(reply.source()).isEqualTo(IpAddress.parse("198.51.100.7"));
+    }
+
+    @Test
+    void anExpiredDnsResourceEndsItsNatSessions() {
+        UUID dns = UUID.randomUUID();
+        client.addResource(new GatewayResource.Dns(dns, "*.example.com", "web", List.of()), 1000L);
+        client.setupNat("app.example.com", dns, List.of(ip("198.51.100.7")), PROXIES, 0);
+        client.outbound(udp(CLIENT_V4, 40000, "100.96.0.1", 53), 0);
+
+        client.expireResources(Instant.ofEpochSecond(1000));
+
+        assertThat(client.natSessions()).isZero();
+    }
+
+    @Test
+    void aProxyIpMovedToANewRealIpNoLongerTranslatesRepliesFromTheOldOne() {
+        UUID dns = UUID.randomUUID();
+        client.addResource(new GatewayResource.Dns(dns, "*.example.com", "web", List.of()), null);
+        client.setupNat("app.example.com", dns, List.of(ip("198.51.100.7")), PROXIES, 0);
+        client.outbound(udp(CLIENT_V4, 40000, "100.96.0.1", 53), 0);
+
+        client.refreshTranslation("app.example.com", dns, List.of(ip("198.51.100.9")), SECOND);
+        IpPacket reply = udp("198.51.100.7", 53, CLIENT_V4, 40000);
+        client.inbound(reply, SECOND);
+
+        assertThat(reply.source()).isEqualTo(IpAddress.parse("198.51.100.7"));
+    }
+
+    @Test
+    void namesWhoseProxyIpsWentToOtherNamesAreForgotten() {
+        UUID dns = UUID.randomUUID();
+        client.addResource(new GatewayResource.Dns(dns, "**.example.com", "web", List.of()), null);
+
+        for (int i = 0; i < 1000; i++) {
+            client.setupNat("n" + i + ".example.com", dns, List.of(ip("198.51.100.7")), PROXIES, 0);
+        }
+        client.setupNat("empty.example.com", dns, List.of(ip("198.51.100.7")), List.of(), 0);
+
+        assertThat(client.resolvedNameCount()).isEqualTo(1);
+    }
+
+    @Test
+    void anotherClientsTunnelAddressIsNotReachableEvenWithTheInternetResource() {
+        client.addResource(new GatewayResource.Internet(UUID.randomUUID()), null);
+        client.addResource(cidr("100.64.0.0/10"), null);
+
+        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "100.64.0.2", 22), 0)).isEqualTo(DropReason.PEER_DESTINATION);
+        assertThat(client.outbound(tcp(CLIENT_V6, 40000, "fd00:2021:1111::2", 22), 0)).isEqualTo(DropReason.PEER_DESTINATION);
+        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "100.127.0.1", 22), 0)).isNull();
+    }
+
     static GatewayResource.Cidr cidr(String network, Filter... filters) {
         return new GatewayResource.Cidr(UUID.randomUUID(), net(network), network, List.of(filters));
     }
