@@ -128,8 +128,8 @@ public final class ClientResources {
         if (resource == null) {
             return;
         }
+        unmap(id);
         sites(resource).forEach(site -> siteStatus.put(site.id(), ResourceStatus.OFFLINE));
-        gatewayByResource.remove(id);
         resourcesChanged = true;
     }
 

@@ -172,6 +172,19 @@ class ClientResourcesTest {
     }
 
     @Test
+    void aResourceReportedOfflineWhileMappedNoLongerLetsItsGatewaySendFromItsNetwork() {
+        ClientResource.Cidr a = cidr("10.0.0.0/8");
+        resources.add(a);
+        resources.mapToGateway(a.id(), GATEWAY, HQ.id(), List.of(a.address()));
+
+        resources.setResourceOffline(a.id());
+
+        assertThat(resources.gatewayOf(a.id())).isNull();
+        assertThat(resources.isGatewayPeer(GATEWAY)).isFalse();
+        assertThat(resources.sourceAllowed(GATEWAY, ip("10.9.9.9"))).isFalse();
+    }
+
+    @Test
     void packetsFromAGatewayMustComeFromAnAddressItServes() {
         ClientResource.Cidr a = cidr("10.0.0.0/8");
         resources.add(a);
