@@ -661,7 +661,9 @@ public final class ClientState {
             drainDns(nowNanos);
             return ours;
         }
-        if (!quoted.isUdp() || quoted.udp().sourcePort() != dnsSourcePort || quoted.udp().payloadLength() < 2) {
+        // A quote may end right after the UDP header (RFC 792 asks for only 8 bytes): the query id must be inside it.
+        boolean idQuoted = quoted.isUdp() && quoted.udp().payloadIndex() + 2 <= error.offset() + error.length();
+        if (!idQuoted || quoted.udp().sourcePort() != dnsSourcePort || quoted.udp().payloadLength() < 2) {
             return false;
         }
         int id = quoted.buffer().getShort(quoted.udp().payloadIndex()) & 0xFFFF;

@@ -6,6 +6,7 @@ import dev.zonewire.common.Secret;
 import dev.zonewire.ippacket.IpPacket;
 import dev.zonewire.snownet.Encapsulated;
 import dev.zonewire.tunnel.TestPackets;
+import dev.zonewire.tunnel.dns.tcp.TcpDnsClient;
 import dev.zonewire.tunnel.messages.ClientInbound;
 import dev.zonewire.tunnel.messages.ClientOutbound;
 import dev.zonewire.tunnel.messages.ClientResource;
@@ -20,6 +21,7 @@ import dev.zonewire.wireguard.PublicKey;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -121,6 +123,21 @@ class ClientStateTest {
 
         assertThat(client.count(ClientCounter.PORTAL_MESSAGES_IGNORED)).isEqualTo(1);
         assertThat(client.tableSizes()).containsEntry("connections", 0);
+    }
+
+    @Test
+    void anUnreachableQuotingOnlyTheUdpHeaderOfOurDnsQueryIsNotReadBeyondItsEnd() {
+        ClientState connected = ConnectedClient.create();
+        // Our DNS source port is random: quote a query from every port it can be.
+        for (int port = TcpDnsClient.LOWEST_PORT; port <= TcpDnsClient.HIGHEST_PORT; port++) {
+            IpPacket query = TestPackets.udp("100.64.0.1", port, "10.0.0.53", 53, new byte[] {0x12, 0x34, 1, 0});
+            byte[] error = TestPackets.bytes(TestPackets.portUnreachable(query));
+            // Cut the quote after the UDP header, as RFC 792 routers do, and end the buffer with the packet.
+            byte[] cut = Arrays.copyOf(error, error.length - 4);
+            ByteBuffer.wrap(cut).putShort(2, (short) cut.length);
+
+            assertThat(connected.handleGatewayPacket(ConnectedClient.GATEWAY, ByteBuffer.wrap(cut), 0)).isTrue();
+        }
     }
 
     @Test
