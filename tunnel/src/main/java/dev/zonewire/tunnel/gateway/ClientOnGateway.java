@@ -92,10 +92,10 @@ public final class ClientOnGateway {
         Granted existing = resources.get(resource.id());
         if (existing == null) {
             resources.put(resource.id(), new Granted(resource, expiresAtUnixSeconds));
+            recomputeFilters();
         } else if (sameKind(existing.resource, resource)) {
-            existing.resource = resource;
+            replace(existing, resource);
         }
-        recomputeFilters();
     }
 
     /** New filters for a resource the client holds; false (and no change) when the kind differs or it is not held. */
@@ -104,9 +104,17 @@ public final class ClientOnGateway {
         if (existing == null || !sameKind(existing.resource, resource)) {
             return false;
         }
-        existing.resource = resource;
-        recomputeFilters();
+        replace(existing, resource);
         return true;
+    }
+
+    /** New filters, and for a DNS resource perhaps a new pattern: names it no longer covers lose their translations. */
+    private void replace(Granted existing, GatewayResource resource) {
+        existing.resource = resource;
+        if (resource instanceof GatewayResource.Dns dns) {
+            translations.removeIf(state -> state.resourceId.equals(dns.id()) && !matches(dns.address(), state.name));
+        }
+        translationsChanged();
     }
 
     public void removeResource(UUID resourceId) {

@@ -197,6 +197,18 @@ class ClientOnGatewayTest {
     }
 
     @Test
+    void aDnsResourceUpdatedToANarrowerPatternNoLongerTranslatesTheNamesItDropped() {
+        UUID dns = UUID.randomUUID();
+        client.addResource(new GatewayResource.Dns(dns, "*.example.com", "web", List.of()), null);
+        client.setupNat("db.example.com", dns, List.of(ip("198.51.100.7")), PROXIES, 0);
+
+        assertThat(client.updateResource(new GatewayResource.Dns(dns, "wiki.example.com", "web", List.of()))).isTrue();
+
+        assertThat(client.translationOf(IpAddress.parse("100.96.0.1"))).isNull();
+        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "100.96.0.1", 443), 0)).isEqualTo(DropReason.DESTINATION_NOT_ALLOWED);
+    }
+
+    @Test
     void aResourceUpdateCannotChangeItsKind() {
         UUID id = UUID.randomUUID();
         client.addResource(new GatewayResource.Cidr(id, net("10.0.0.0/8"), "lan", List.of()), null);
