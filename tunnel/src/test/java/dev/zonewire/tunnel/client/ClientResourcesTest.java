@@ -199,6 +199,21 @@ class ClientResourcesTest {
     }
 
     @Test
+    void onlyTheGatewayOfACidrResourceMaySendFromItEvenIfAnotherServesTheInternet() {
+        ClientResource.Cidr lan = cidr("10.0.0.0/24");
+        ClientResource.Internet internet = new ClientResource.Internet(UUID.randomUUID(), "Internet", List.of(EXIT), false);
+        UUID exitGateway = UUID.randomUUID();
+        resources.add(lan);
+        resources.add(internet);
+        resources.mapToGateway(lan.id(), GATEWAY, HQ.id(), List.of(lan.address()));
+        resources.mapToGateway(internet.id(), exitGateway, EXIT.id(), List.of(net("0.0.0.0/0"), net("::/0")));
+
+        assertThat(resources.sourceAllowed(GATEWAY, ip("10.0.0.53"))).isTrue();
+        assertThat(resources.sourceAllowed(exitGateway, ip("10.0.0.53"))).isFalse();
+        assertThat(resources.sourceAllowed(exitGateway, ip("9.9.9.9"))).isTrue();
+    }
+
+    @Test
     void aResourceThePortalMovesToAnotherGatewayLeavesTheFirst() {
         ClientResource.Cidr a = cidr("10.0.0.0/8");
         resources.add(a);
