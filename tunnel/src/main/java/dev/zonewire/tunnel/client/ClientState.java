@@ -533,6 +533,11 @@ public final class ClientState {
         int version = quoted.version();
         long high = Addresses.destinationHigh(quoted);
         long low = Addresses.destinationLow(quoted);
+        // The gateway refuses from the refused destination itself; any other sender (a host or router in a resource's
+        // network) must not make us drop the flow of another resource.
+        if (version != error.version() || high != Addresses.sourceHigh(error) || low != Addresses.sourceLow(error)) {
+            return;
+        }
         UUID resource = resources.resourceFor(version, high, low);
         if (resource == null || !gateway.equals(resources.gatewayOf(resource))) {
             return;

@@ -3,6 +3,8 @@ package dev.zonewire.tunnel.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zonewire.common.Secret;
+import dev.zonewire.ippacket.IcmpErrors;
+import dev.zonewire.ippacket.IpAddress;
 import dev.zonewire.ippacket.IpPacket;
 import dev.zonewire.snownet.Encapsulated;
 import dev.zonewire.tunnel.TestPackets;
@@ -123,6 +125,30 @@ class ClientStateTest {
 
         assertThat(client.count(ClientCounter.PORTAL_MESSAGES_IGNORED)).isEqualTo(1);
         assertThat(client.tableSizes()).containsEntry("connections", 0);
+    }
+
+    @Test
+    void onlyTheRefusedDestinationItselfCanMakeTheClientAskForItsFlowAgain() {
+        ClientState connected = ConnectedClient.create();
+        IpPacket fromOtherHost = prohibited(TestPackets.udp("100.64.0.1", 40000, "10.0.0.9", 80));
+        fromOtherHost.setSource(IpAddress.parse("10.0.0.7"));
+        IpPacket fromDestination = prohibited(TestPackets.udp("100.64.0.1", 40000, "10.0.0.9", 80));
+
+        connected.handleGatewayPacket(ConnectedClient.GATEWAY, fromOtherHost.buffer().duplicate()
+                .limit(fromOtherHost.offset() + fromOtherHost.length()).position(fromOtherHost.offset()), 0);
+        assertThat(connected.count(ClientCounter.FLOWS_REFUSED_BY_GATEWAY)).isZero();
+
+        connected.handleGatewayPacket(ConnectedClient.GATEWAY, fromDestination.buffer().duplicate()
+                .limit(fromDestination.offset() + fromDestination.length()).position(fromDestination.offset()), 0);
+        assertThat(connected.count(ClientCounter.FLOWS_REFUSED_BY_GATEWAY)).isEqualTo(1);
+    }
+
+    private static IpPacket prohibited(IpPacket about) {
+        ByteBuffer buffer = ByteBuffer.allocate(TestPackets.HEADROOM + 1400);
+        int length = IcmpErrors.destinationUnreachable(about, IcmpErrors.Unreachable.ADMINISTRATIVELY_PROHIBITED, buffer, TestPackets.HEADROOM);
+        IpPacket packet = new IpPacket(IpPacket.TUNNEL_MTU);
+        packet.wrap(buffer, TestPackets.HEADROOM, length);
+        return packet;
     }
 
     @Test
