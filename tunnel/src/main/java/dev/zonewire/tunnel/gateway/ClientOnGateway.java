@@ -46,6 +46,9 @@ public final class ClientOnGateway {
     private static final NetworkBits PROXY_V6 = NetworkBits.of(AddressPlan.PROXY_V6);
     private static final NetworkBits PEERS_V4 = NetworkBits.of(AddressPlan.PEERS_V4);
     private static final NetworkBits PEERS_V6 = NetworkBits.of(AddressPlan.PEERS_V6);
+    /** Link-local addresses are the gateway's own segment (e.g. a cloud's metadata service at 169.254.169.254), not the internet. */
+    private static final NetworkBits LINK_LOCAL_V4 = NetworkBits.of(IpNetwork.parse("169.254.0.0/16"));
+    private static final NetworkBits LINK_LOCAL_V6 = NetworkBits.of(IpNetwork.parse("fe80::/10"));
 
     private final UUID id;
     private final Inet4Address ipv4;
@@ -359,7 +362,8 @@ public final class ClientOnGateway {
     }
 
     private boolean allowed(int version, long high, long low, TranslationState translation, TransportProtocol protocol, IpPacket packet) {
-        if (holdsInternet && !PROXY_V4.contains(version, high, low) && !PROXY_V6.contains(version, high, low)) {
+        if (holdsInternet && !PROXY_V4.contains(version, high, low) && !PROXY_V6.contains(version, high, low)
+                && !LINK_LOCAL_V4.contains(version, high, low) && !LINK_LOCAL_V6.contains(version, high, low)) {
             return true;
         }
         FilterEngine engine;

@@ -90,6 +90,17 @@ class ClientOnGatewayTest {
     }
 
     @Test
+    void theInternetResourceDoesNotOpenTheGatewaysLinkLocalSegment() {
+        client.addResource(new GatewayResource.Internet(UUID.randomUUID()), null);
+
+        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "169.254.169.254", 80), 0)).isEqualTo(DropReason.DESTINATION_NOT_ALLOWED);
+        assertThat(client.outbound(tcp(CLIENT_V6, 40000, "fe80::1", 80), 0)).isEqualTo(DropReason.DESTINATION_NOT_ALLOWED);
+
+        client.addResource(cidr("169.254.0.0/16"), null);
+        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "169.254.169.254", 80), 0)).isNull();
+    }
+
+    @Test
     void proxyIpsCycleThroughTheRealIpsOfTheirFamily() {
         UUID dns = UUID.randomUUID();
         client.addResource(new GatewayResource.Dns(dns, "?.httpbin", "httpbin", List.of()), null);
