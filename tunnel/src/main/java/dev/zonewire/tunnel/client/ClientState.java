@@ -662,7 +662,7 @@ public final class ClientState {
             return false;
         }
         if (quoted.isTcp()) {
-            boolean ours = tcpUpstream.unreachable(quoted.tcp().sourcePort(), nowNanos);
+            boolean ours = tcpUpstream.unreachable(quoted, nowNanos);
             drainDns(nowNanos);
             return ours;
         }

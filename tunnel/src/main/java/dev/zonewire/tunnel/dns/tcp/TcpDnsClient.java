@@ -95,12 +95,14 @@ public final class TcpDnsClient {
     }
 
     /**
-     * An ICMP unreachable quoted a segment from {@code localPort}: the path to the server is refused, so the
-     * query fails now instead of after its retransmissions. Returns whether such a query was in flight.
+     * An ICMP unreachable quoted {@code segment}, one of ours to the server: the path to the server is refused,
+     * so the query fails now instead of after its retransmissions. Returns whether such a query was in flight.
      */
-    public boolean unreachable(int localPort, long now) {
-        Query query = query(localPort);
-        if (query == null) {
+    public boolean unreachable(IpPacket segment, long now) {
+        Query query = segment.isTcp() ? query(segment.tcp().sourcePort()) : null;
+        TcpConnection connection = query == null ? null : query.connection;
+        if (connection == null || !segment.sourceEquals(connection.local) || !segment.destinationEquals(connection.remote)
+                || segment.tcp().destinationPort() != connection.remotePort) {
             return false;
         }
         query.connection.abort(now, packets);
