@@ -128,18 +128,32 @@ class ClientStateTest {
     }
 
     @Test
+    void aPacketFromAGatewayToAnAddressOtherThanOursIsNotWrittenToTheTunDevice() {
+        ClientState connected = ConnectedClient.create();
+
+        boolean toLan = connected.handleGatewayPacket(ConnectedClient.GATEWAY, framed(TestPackets.udp("10.0.0.5", 53, "192.168.1.20", 40000)), 0);
+        boolean toUs = connected.handleGatewayPacket(ConnectedClient.GATEWAY, framed(TestPackets.udp("10.0.0.5", 53, "100.64.0.1", 40000)), 0);
+
+        assertThat(toLan).isFalse();
+        assertThat(connected.count(ClientCounter.DESTINATION_NOT_OURS)).isEqualTo(1);
+        assertThat(toUs).isTrue();
+    }
+
+    private static ByteBuffer framed(IpPacket packet) {
+        return packet.buffer().duplicate().limit(packet.offset() + packet.length()).position(packet.offset());
+    }
+
+    @Test
     void onlyTheRefusedDestinationItselfCanMakeTheClientAskForItsFlowAgain() {
         ClientState connected = ConnectedClient.create();
         IpPacket fromOtherHost = prohibited(TestPackets.udp("100.64.0.1", 40000, "10.0.0.9", 80));
         fromOtherHost.setSource(IpAddress.parse("10.0.0.7"));
         IpPacket fromDestination = prohibited(TestPackets.udp("100.64.0.1", 40000, "10.0.0.9", 80));
 
-        connected.handleGatewayPacket(ConnectedClient.GATEWAY, fromOtherHost.buffer().duplicate()
-                .limit(fromOtherHost.offset() + fromOtherHost.length()).position(fromOtherHost.offset()), 0);
+        connected.handleGatewayPacket(ConnectedClient.GATEWAY, framed(fromOtherHost), 0);
         assertThat(connected.count(ClientCounter.FLOWS_REFUSED_BY_GATEWAY)).isZero();
 
-        connected.handleGatewayPacket(ConnectedClient.GATEWAY, fromDestination.buffer().duplicate()
-                .limit(fromDestination.offset() + fromDestination.length()).position(fromDestination.offset()), 0);
+        connected.handleGatewayPacket(ConnectedClient.GATEWAY, framed(fromDestination), 0);
         assertThat(connected.count(ClientCounter.FLOWS_REFUSED_BY_GATEWAY)).isEqualTo(1);
     }
 
