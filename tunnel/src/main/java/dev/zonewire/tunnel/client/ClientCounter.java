@@ -12,6 +12,8 @@ public enum ClientCounter {
     NOT_SENT,
     /** From a gateway: a source address outside what the gateway may use for its resources (spoofed). */
     SOURCE_NOT_ALLOWED,
+    /** From a gateway: to an address other than our tunnel addresses (written to the TUN device, it would be routed on). */
+    DESTINATION_NOT_OURS,
     /** From a connection that serves no resource (e.g. all of them were removed). */
     UNKNOWN_GATEWAY,
     /** Control-protocol messages that do not decode, are of an unknown type, or make no sense from a gateway. */

@@ -128,8 +128,8 @@ public final class ClientResources {
         if (resource == null) {
             return;
         }
+        unmap(id);
         sites(resource).forEach(site -> siteStatus.put(site.id(), ResourceStatus.OFFLINE));
-        gatewayByResource.remove(id);
         resourcesChanged = true;
     }
 
@@ -254,10 +254,15 @@ public final class ClientResources {
         return sourceAllowed(gateway, bits.version(), Addresses.high(bits), Addresses.low(bits));
     }
 
-    /** The same for a source given as bits; allocates nothing. */
+    /**
+     * The same for a source given as bits; allocates nothing. The source must also belong to a resource this
+     * gateway serves, the one we would send that address's packets to: where resources overlap (a CIDR
+     * resource beside the Internet resource of another gateway), only that gateway may answer from it.
+     */
     public boolean sourceAllowed(UUID gateway, int version, long high, long low) {
         GatewayPeer peer = peers.get(gateway);
-        return peer != null && peer.allowed.lookup(version, high, low) != null;
+        return peer != null && peer.allowed.lookup(version, high, low) != null
+                && gateway.equals(gatewayByResource.get(resourceFor(version, high, low)));
     }
 
     /**

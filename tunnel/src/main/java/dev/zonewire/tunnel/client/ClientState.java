@@ -107,6 +107,9 @@ public final class ClientState {
     /** When each resource's current flow was created: a DNS NAT refused soon after means the gateway refuses the name. */
     private final Map<UUID, Long> flowCreatedAt = new HashMap<>();
     private Interface iface;
+    /** The interface's addresses as packets compare them (null before the first {@code init}). */
+    private IpAddress tunnelIpv4;
+    private IpAddress tunnelIpv6;
     private List<InetAddress> systemResolvers = List.of();
     private TunConfig tunConfig;
     /** The UDP port our own DNS queries through the tunnel leave from; new after every reset. */
@@ -157,13 +160,13 @@ public final class ClientState {
         try {
             switch (message) {
                 case ClientInbound.Init init -> {
-                    iface = init.iface();
+                    setInterface(init.iface());
                     resources.setResources(init.resources());
                     node.updateRelays(List.of(), SnownetTypes.relays(init.relays()), nowNanos);
                     updateDns(nowNanos);
                 }
                 case ClientInbound.ConfigChanged changed -> {
-                    iface = changed.iface();
+                    setInterface(changed.iface());
                     updateDns(nowNanos);
                 }
                 case ClientInbound.ResourceCreatedOrUpdated update -> resources.add(update.resource());
@@ -285,6 +288,11 @@ public final class ClientState {
         }
         if (!resources.sourceAllowed(gateway, packet.version(), Addresses.sourceHigh(packet), Addresses.sourceLow(packet))) {
             increment(ClientCounter.SOURCE_NOT_ALLOWED);
+            return false;
+        }
+        if (!isToOurTunnelAddress(packet)) {
+            // Written to the TUN device, it would be routed on from this host (e.g. into its LAN).
+            increment(ClientCounter.DESTINATION_NOT_OURS);
             return false;
         }
         if (isAnswerToOwnUdpQuery(packet)) {
@@ -533,6 +541,11 @@ public final class ClientState {
         int version = quoted.version();
         long high = Addresses.destinationHigh(quoted);
         long low = Addresses.destinationLow(quoted);
+        // The gateway refuses from the refused destination itself; any other sender (a host or router in a resource's
+        // network) must not make us drop the flow of another resource.
+        if (version != error.version() || high != Addresses.sourceHigh(error) || low != Addresses.sourceLow(error)) {
+            return;
+        }
         UUID resource = resources.resourceFor(version, high, low);
         if (resource == null || !gateway.equals(resources.gatewayOf(resource))) {
             return;
@@ -653,15 +666,17 @@ public final class ClientState {
             return false;
         }
         IpPacket quoted = icmp.quotedPacket();
-        if (!quoted.sourceEquals(Addresses.of(quoted.isIpv4() ? iface.ipv4() : iface.ipv6()))) {
+        if (!quoted.sourceEquals(quoted.isIpv4() ? tunnelIpv4 : tunnelIpv6)) {
             return false;
         }
         if (quoted.isTcp()) {
-            boolean ours = tcpUpstream.unreachable(quoted.tcp().sourcePort(), nowNanos);
+            boolean ours = tcpUpstream.unreachable(quoted, nowNanos);
             drainDns(nowNanos);
             return ours;
         }
-        if (!quoted.isUdp() || quoted.udp().sourcePort() != dnsSourcePort || quoted.udp().payloadLength() < 2) {
+        // A quote may end right after the UDP header (RFC 792 asks for only 8 bytes): the query id must be inside it.
+        boolean idQuoted = quoted.isUdp() && quoted.udp().payloadIndex() + 2 <= error.offset() + error.length();
+        if (!idQuoted || quoted.udp().sourcePort() != dnsSourcePort || quoted.udp().payloadLength() < 2) {
             return false;
         }
         int id = quoted.buffer().getShort(quoted.udp().payloadIndex()) & 0xFFFF;
@@ -676,12 +691,21 @@ public final class ClientState {
         if (!candidate.isUdp() || candidate.udp().destinationPort() != dnsSourcePort || iface == null) {
             return false;
         }
-        InetAddress tunnelAddress = candidate.isIpv4() ? iface.ipv4() : iface.ipv6();
-        return candidate.destinationEquals(Addresses.of(tunnelAddress)) && dns.awaitsAnswerFrom(DnsTransport.UDP,
+        return candidate.destinationEquals(candidate.isIpv4() ? tunnelIpv4 : tunnelIpv6) && dns.awaitsAnswerFrom(DnsTransport.UDP,
                 new InetSocketAddress(Addresses.toInet(candidate.source()), candidate.udp().sourcePort()));
     }
 
     // Helpers.
+
+    private void setInterface(Interface update) {
+        iface = update;
+        tunnelIpv4 = Addresses.of(update.ipv4());
+        tunnelIpv6 = Addresses.of(update.ipv6());
+    }
+
+    private boolean isToOurTunnelAddress(IpPacket candidate) {
+        return tunnelIpv4 != null && (candidate.destinationEquals(tunnelIpv4) || candidate.destinationEquals(tunnelIpv6));
+    }
 
     private void drainNode() {
         for (NodeEvent<UUID> event = node.pollEvent(); event != null; event = node.pollEvent()) {

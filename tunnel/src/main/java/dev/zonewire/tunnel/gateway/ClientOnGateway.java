@@ -44,6 +44,11 @@ public final class ClientOnGateway {
     static final int MAX_TRANSLATIONS = 8 * 4096;
     private static final NetworkBits PROXY_V4 = NetworkBits.of(AddressPlan.PROXY_V4);
     private static final NetworkBits PROXY_V6 = NetworkBits.of(AddressPlan.PROXY_V6);
+    private static final NetworkBits PEERS_V4 = NetworkBits.of(AddressPlan.PEERS_V4);
+    private static final NetworkBits PEERS_V6 = NetworkBits.of(AddressPlan.PEERS_V6);
+    /** Link-local addresses are the gateway's own segment (e.g. a cloud's metadata service at 169.254.169.254), not the internet. */
+    private static final NetworkBits LINK_LOCAL_V4 = NetworkBits.of(IpNetwork.parse("169.254.0.0/16"));
+    private static final NetworkBits LINK_LOCAL_V6 = NetworkBits.of(IpNetwork.parse("fe80::/10"));
 
     private final UUID id;
     private final Inet4Address ipv4;
@@ -90,10 +95,10 @@ public final class ClientOnGateway {
         Granted existing = resources.get(resource.id());
         if (existing == null) {
             resources.put(resource.id(), new Granted(resource, expiresAtUnixSeconds));
+            recomputeFilters();
         } else if (sameKind(existing.resource, resource)) {
-            existing.resource = resource;
+            replace(existing, resource);
         }
-        recomputeFilters();
     }
 
     /** New filters for a resource the client holds; false (and no change) when the kind differs or it is not held. */
@@ -102,15 +107,23 @@ public final class ClientOnGateway {
         if (existing == null || !sameKind(existing.resource, resource)) {
             return false;
         }
-        existing.resource = resource;
-        recomputeFilters();
+        replace(existing, resource);
         return true;
+    }
+
+    /** New filters, and for a DNS resource perhaps a new pattern: names it no longer covers lose their translations. */
+    private void replace(Granted existing, GatewayResource resource) {
+        existing.resource = resource;
+        if (resource instanceof GatewayResource.Dns dns) {
+            translations.removeIf(state -> state.resourceId.equals(dns.id()) && !matches(dns.address(), state.name));
+        }
+        translationsChanged();
     }
 
     public void removeResource(UUID resourceId) {
         if (resources.remove(resourceId) != null) {
             translations.removeIf(state -> state.resourceId.equals(resourceId));
-            recomputeFilters();
+            translationsChanged();
         }
     }
 
@@ -138,7 +151,7 @@ public final class ClientOnGateway {
         });
         if (!expired.isEmpty()) {
             translations.removeIf(state -> expired.contains(state.resourceId));
-            recomputeFilters();
+            translationsChanged();
         }
         return expired;
     }
@@ -182,7 +195,7 @@ public final class ClientOnGateway {
             translations.put(key(proxy), high(proxy), low(proxy), new TranslationState(resourceId, name, IpAddress.of(proxy), real, nowNanos));
         }
         granted.resolved.put(name, List.copyOf(resolved));
-        recomputeFilters();
+        translationsChanged();
         return NatSetup.ACTIVE;
     }
 
@@ -221,6 +234,10 @@ public final class ClientOnGateway {
         int version = packet.version();
         long high = Addresses.destinationHigh(packet);
         long low = Addresses.destinationLow(packet);
+        if (PEERS_V4.contains(version, high, low) || PEERS_V6.contains(version, high, low)) {
+            // The gateway routes the peer ranges into its TUN device: this would reach another client (or the gateway).
+            return DropReason.PEER_DESTINATION;
+        }
         TransportProtocol protocol = TransportProtocol.of(packet);
         TranslationState translation = translations.get(AddressKeyMap.tag(version), high, low);
         if (!allowed(version, high, low, translation, protocol, packet)) {
@@ -318,14 +335,35 @@ public final class ClientOnGateway {
         return translations.size();
     }
 
+    /** How many names the client's DNS resources hold resolutions for. */
+    int resolvedNameCount() {
+        return resources.values().stream().mapToInt(granted -> granted.resolved.size()).sum();
+    }
+
     /** The real IP a proxy IP currently points at, or null. */
     public IpAddress translationOf(IpAddress proxyIp) {
         TranslationState state = translations.get(AddressKeyMap.tag(proxyIp.version()), Addresses.high(proxyIp), Addresses.low(proxyIp));
         return state == null ? null : state.realIp;
     }
 
+    /**
+     * After translations were added, moved or removed: a NAT session whose proxy IP no longer points at its
+     * real IP ends (else the old real IP could go on reaching the client through it), and a resolved name
+     * left without proxy IPs is forgotten (else a client could grow the table with names without bound).
+     */
+    private void translationsChanged() {
+        nat.removeIf(session -> !session.real.equals(translationOf(session.proxy)));
+        Map<UUID, Set<String>> translatedNames = new HashMap<>();
+        for (TranslationState state : translations.values()) {
+            translatedNames.computeIfAbsent(state.resourceId, any -> new HashSet<>()).add(state.name);
+        }
+        resources.forEach((resourceId, granted) -> granted.resolved.keySet().retainAll(translatedNames.getOrDefault(resourceId, Set.of())));
+        recomputeFilters();
+    }
+
     private boolean allowed(int version, long high, long low, TranslationState translation, TransportProtocol protocol, IpPacket packet) {
-        if (holdsInternet && !PROXY_V4.contains(version, high, low) && !PROXY_V6.contains(version, high, low)) {
+        if (holdsInternet && !PROXY_V4.contains(version, high, low) && !PROXY_V6.contains(version, high, low)
+                && !LINK_LOCAL_V4.contains(version, high, low) && !LINK_LOCAL_V6.contains(version, high, low)) {
             return true;
         }
         FilterEngine engine;

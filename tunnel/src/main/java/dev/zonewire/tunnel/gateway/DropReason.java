@@ -17,6 +17,11 @@ public enum DropReason {
      * client, whose connection authenticates it, the answer tells it to ask the portal for a flow again.
      */
     UNKNOWN_CLIENT(true),
+    /**
+     * From a client: the destination is a tunnel address (another client, a gateway). The gateway routes those
+     * into its own TUN device, so forwarding would connect clients to each other. Silent: no resource is refused.
+     */
+    PEER_DESTINATION(false),
     /** Towards a client: the destination is outside the tunnel's peer ranges. */
     NOT_A_PEER_ADDRESS(false);
 

@@ -17,6 +17,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,14 +49,16 @@ public final class GatewayAccess {
     private final ArrayDeque<ControlReply> controlReplies = new ArrayDeque<>();
     private final long[] drops = new long[DropReason.values().length];
     private final long[] counters = new long[GatewayCounter.values().length];
+    /**
+     * Per client, so that one client's denied packets cannot use up the answers another needs to recover (an
+     * expired client is unknown here, so the key is its id). One entry per client id until its connection goes.
+     */
+    private final Map<UUID, IcmpBudget> icmpBudgets = new HashMap<>();
     private long nextResolutionId;
     private long nextTickNanos;
-    private double icmpBudget = ICMP_ERRORS_PER_SECOND;
-    private long icmpBudgetAtNanos;
 
     public GatewayAccess(long nowNanos) {
         this.nextTickNanos = nowNanos + TICK_NANOS;
-        this.icmpBudgetAtNanos = nowNanos;
     }
 
     /** A name to resolve with the system resolver (both families, IPv6 first); answer with {@link #handleResolved}. */
@@ -114,6 +117,7 @@ public final class GatewayAccess {
         if (client != null) {
             unindex(client);
         }
+        icmpBudgets.remove(clientId);
     }
 
     // Name resolution.
@@ -159,7 +163,7 @@ public final class GatewayAccess {
      * The verdict on a packet that arrived through the tunnel from {@code clientId}; a forwarded packet has
      * been rewritten in place (see {@link ClientOnGateway#outbound}). Drops are counted; an answer is
      * granted for the reasons that call for one, never about an ICMP error, at most
-     * {@value #ICMP_ERRORS_PER_SECOND} per second.
+     * {@value #ICMP_ERRORS_PER_SECOND} per second per client.
      */
     public Verdict outbound(UUID clientId, IpPacket packet, long nowNanos) {
         ClientOnGateway client = clients.get(clientId);
@@ -170,7 +174,7 @@ public final class GatewayAccess {
         drops[reason.ordinal()]++;
         // Never answer an ICMP error with another (RFC 1122 §3.2.2).
         boolean wantsAnswer = reason.answerProhibited() && TransportProtocol.of(packet) != TransportProtocol.ICMP_OTHER;
-        return wantsAnswer && takeIcmpBudget(nowNanos) ? Verdict.ANSWER_PROHIBITED : Verdict.DROP;
+        return wantsAnswer && takeIcmpBudget(clientId, nowNanos) ? Verdict.ANSWER_PROHIBITED : Verdict.DROP;
     }
 
     /**
@@ -321,16 +325,34 @@ public final class GatewayAccess {
         controlReplies.add(new ControlReply(clientId, ControlCodec.encode(new ControlEvent.DomainStatus(resourceId, domain, status))));
     }
 
-    private boolean takeIcmpBudget(long nowNanos) {
-        icmpBudget = Math.min(ICMP_ERRORS_PER_SECOND, icmpBudget + (nowNanos - icmpBudgetAtNanos) * ICMP_ERRORS_PER_SECOND / 1e9);
-        icmpBudgetAtNanos = nowNanos;
-        if (icmpBudget >= 1) {
-            icmpBudget -= 1;
-            increment(GatewayCounter.ICMP_ERRORS_SENT);
+    private boolean takeIcmpBudget(UUID clientId, long nowNanos) {
+        IcmpBudget budget = icmpBudgets.get(clientId);
+        if (budget == null) {
+            icmpBudgets.put(clientId, budget = new IcmpBudget(nowNanos));
+        }
+        boolean granted = budget.take(nowNanos);
+        increment(granted ? GatewayCounter.ICMP_ERRORS_SENT : GatewayCounter.ICMP_ERRORS_SUPPRESSED);
+        return granted;
+    }
+
+    /** A token bucket of {@value #ICMP_ERRORS_PER_SECOND} answers per second. */
+    private static final class IcmpBudget {
+        private double tokens = ICMP_ERRORS_PER_SECOND;
+        private long updatedAtNanos;
+
+        IcmpBudget(long nowNanos) {
+            this.updatedAtNanos = nowNanos;
+        }
+
+        boolean take(long nowNanos) {
+            tokens = Math.min(ICMP_ERRORS_PER_SECOND, tokens + (nowNanos - updatedAtNanos) * ICMP_ERRORS_PER_SECOND / 1e9);
+            updatedAtNanos = nowNanos;
+            if (tokens < 1) {
+                return false;
+            }
+            tokens -= 1;
             return true;
         }
-        increment(GatewayCounter.ICMP_ERRORS_SUPPRESSED);
-        return false;
     }
 
     private ClientOnGateway drop(DropReason reason) {

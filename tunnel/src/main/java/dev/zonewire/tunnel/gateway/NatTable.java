@@ -3,6 +3,7 @@ package dev.zonewire.tunnel.gateway;
 import dev.zonewire.ippacket.IpAddress;
 import dev.zonewire.tunnel.net.AddressKeyMap;
 import dev.zonewire.tunnel.net.Addresses;
+import java.util.function.Predicate;
 
 /**
  * One client's NAT sessions for DNS resources (tunnel.md §4.6): a bijection between the inside key
@@ -72,6 +73,11 @@ final class NatTable {
                 remove(session);
             }
         }
+    }
+
+    /** Ends every session {@code stale} accepts. */
+    void removeIf(Predicate<Session> stale) {
+        byInside.values().stream().filter(stale).forEach(this::remove);
     }
 
     int size() {

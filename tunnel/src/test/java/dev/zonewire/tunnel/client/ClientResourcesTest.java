@@ -172,6 +172,19 @@ class ClientResourcesTest {
     }
 
     @Test
+    void aResourceReportedOfflineWhileMappedNoLongerLetsItsGatewaySendFromItsNetwork() {
+        ClientResource.Cidr a = cidr("10.0.0.0/8");
+        resources.add(a);
+        resources.mapToGateway(a.id(), GATEWAY, HQ.id(), List.of(a.address()));
+
+        resources.setResourceOffline(a.id());
+
+        assertThat(resources.gatewayOf(a.id())).isNull();
+        assertThat(resources.isGatewayPeer(GATEWAY)).isFalse();
+        assertThat(resources.sourceAllowed(GATEWAY, ip("10.9.9.9"))).isFalse();
+    }
+
+    @Test
     void packetsFromAGatewayMustComeFromAnAddressItServes() {
         ClientResource.Cidr a = cidr("10.0.0.0/8");
         resources.add(a);
@@ -183,6 +196,21 @@ class ClientResourcesTest {
 
         resources.remove(a.id());
         assertThat(resources.isGatewayPeer(GATEWAY)).isFalse();
+    }
+
+    @Test
+    void onlyTheGatewayOfACidrResourceMaySendFromItEvenIfAnotherServesTheInternet() {
+        ClientResource.Cidr lan = cidr("10.0.0.0/24");
+        ClientResource.Internet internet = new ClientResource.Internet(UUID.randomUUID(), "Internet", List.of(EXIT), false);
+        UUID exitGateway = UUID.randomUUID();
+        resources.add(lan);
+        resources.add(internet);
+        resources.mapToGateway(lan.id(), GATEWAY, HQ.id(), List.of(lan.address()));
+        resources.mapToGateway(internet.id(), exitGateway, EXIT.id(), List.of(net("0.0.0.0/0"), net("::/0")));
+
+        assertThat(resources.sourceAllowed(GATEWAY, ip("10.0.0.53"))).isTrue();
+        assertThat(resources.sourceAllowed(exitGateway, ip("10.0.0.53"))).isFalse();
+        assertThat(resources.sourceAllowed(exitGateway, ip("9.9.9.9"))).isTrue();
     }
 
     @Test

@@ -3,9 +3,12 @@ package dev.zonewire.tunnel.client;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.zonewire.common.Secret;
+import dev.zonewire.ippacket.IcmpErrors;
+import dev.zonewire.ippacket.IpAddress;
 import dev.zonewire.ippacket.IpPacket;
 import dev.zonewire.snownet.Encapsulated;
 import dev.zonewire.tunnel.TestPackets;
+import dev.zonewire.tunnel.dns.tcp.TcpDnsClient;
 import dev.zonewire.tunnel.messages.ClientInbound;
 import dev.zonewire.tunnel.messages.ClientOutbound;
 import dev.zonewire.tunnel.messages.ClientResource;
@@ -20,6 +23,7 @@ import dev.zonewire.wireguard.PublicKey;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -121,6 +125,59 @@ class ClientStateTest {
 
         assertThat(client.count(ClientCounter.PORTAL_MESSAGES_IGNORED)).isEqualTo(1);
         assertThat(client.tableSizes()).containsEntry("connections", 0);
+    }
+
+    @Test
+    void aPacketFromAGatewayToAnAddressOtherThanOursIsNotWrittenToTheTunDevice() {
+        ClientState connected = ConnectedClient.create();
+
+        boolean toLan = connected.handleGatewayPacket(ConnectedClient.GATEWAY, framed(TestPackets.udp("10.0.0.5", 53, "192.168.1.20", 40000)), 0);
+        boolean toUs = connected.handleGatewayPacket(ConnectedClient.GATEWAY, framed(TestPackets.udp("10.0.0.5", 53, "100.64.0.1", 40000)), 0);
+
+        assertThat(toLan).isFalse();
+        assertThat(connected.count(ClientCounter.DESTINATION_NOT_OURS)).isEqualTo(1);
+        assertThat(toUs).isTrue();
+    }
+
+    private static ByteBuffer framed(IpPacket packet) {
+        return packet.buffer().duplicate().limit(packet.offset() + packet.length()).position(packet.offset());
+    }
+
+    @Test
+    void onlyTheRefusedDestinationItselfCanMakeTheClientAskForItsFlowAgain() {
+        ClientState connected = ConnectedClient.create();
+        IpPacket fromOtherHost = prohibited(TestPackets.udp("100.64.0.1", 40000, "10.0.0.9", 80));
+        fromOtherHost.setSource(IpAddress.parse("10.0.0.7"));
+        IpPacket fromDestination = prohibited(TestPackets.udp("100.64.0.1", 40000, "10.0.0.9", 80));
+
+        connected.handleGatewayPacket(ConnectedClient.GATEWAY, framed(fromOtherHost), 0);
+        assertThat(connected.count(ClientCounter.FLOWS_REFUSED_BY_GATEWAY)).isZero();
+
+        connected.handleGatewayPacket(ConnectedClient.GATEWAY, framed(fromDestination), 0);
+        assertThat(connected.count(ClientCounter.FLOWS_REFUSED_BY_GATEWAY)).isEqualTo(1);
+    }
+
+    private static IpPacket prohibited(IpPacket about) {
+        ByteBuffer buffer = ByteBuffer.allocate(TestPackets.HEADROOM + 1400);
+        int length = IcmpErrors.destinationUnreachable(about, IcmpErrors.Unreachable.ADMINISTRATIVELY_PROHIBITED, buffer, TestPackets.HEADROOM);
+        IpPacket packet = new IpPacket(IpPacket.TUNNEL_MTU);
+        packet.wrap(buffer, TestPackets.HEADROOM, length);
+        return packet;
+    }
+
+    @Test
+    void anUnreachableQuotingOnlyTheUdpHeaderOfOurDnsQueryIsNotReadBeyondItsEnd() {
+        ClientState connected = ConnectedClient.create();
+        // Our DNS source port is random: quote a query from every port it can be.
+        for (int port = TcpDnsClient.LOWEST_PORT; port <= TcpDnsClient.HIGHEST_PORT; port++) {
+            IpPacket query = TestPackets.udp("100.64.0.1", port, "10.0.0.53", 53, new byte[] {0x12, 0x34, 1, 0});
+            byte[] error = TestPackets.bytes(TestPackets.portUnreachable(query));
+            // Cut the quote after the UDP header, as RFC 792 routers do, and end the buffer with the packet.
+            byte[] cut = Arrays.copyOf(error, error.length - 4);
+            ByteBuffer.wrap(cut).putShort(2, (short) cut.length);
+
+            assertThat(connected.handleGatewayPacket(ConnectedClient.GATEWAY, ByteBuffer.wrap(cut), 0)).isTrue();
+        }
     }
 
     @Test

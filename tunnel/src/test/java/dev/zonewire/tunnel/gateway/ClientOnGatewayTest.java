@@ -90,6 +90,17 @@ class ClientOnGatewayTest {
     }
 
     @Test
+    void theInternetResourceDoesNotOpenTheGatewaysLinkLocalSegment() {
+        client.addResource(new GatewayResource.Internet(UUID.randomUUID()), null);
+
+        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "169.254.169.254", 80), 0)).isEqualTo(DropReason.DESTINATION_NOT_ALLOWED);
+        assertThat(client.outbound(tcp(CLIENT_V6, 40000, "fe80::1", 80), 0)).isEqualTo(DropReason.DESTINATION_NOT_ALLOWED);
+
+        client.addResource(cidr("169.254.0.0/16"), null);
+        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "169.254.169.254", 80), 0)).isNull();
+    }
+
+    @Test
     void proxyIpsCycleThroughTheRealIpsOfTheirFamily() {
         UUID dns = UUID.randomUUID();
         client.addResource(new GatewayResource.Dns(dns, "?.httpbin", "httpbin", List.of()), null);
@@ -197,6 +208,18 @@ class ClientOnGatewayTest {
     }
 
     @Test
+    void aDnsResourceUpdatedToANarrowerPatternNoLongerTranslatesTheNamesItDropped() {
+        UUID dns = UUID.randomUUID();
+        client.addResource(new GatewayResource.Dns(dns, "*.example.com", "web", List.of()), null);
+        client.setupNat("db.example.com", dns, List.of(ip("198.51.100.7")), PROXIES, 0);
+
+        assertThat(client.updateResource(new GatewayResource.Dns(dns, "wiki.example.com", "web", List.of()))).isTrue();
+
+        assertThat(client.translationOf(IpAddress.parse("100.96.0.1"))).isNull();
+        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "100.96.0.1", 443), 0)).isEqualTo(DropReason.DESTINATION_NOT_ALLOWED);
+    }
+
+    @Test
     void aResourceUpdateCannotChangeItsKind() {
         UUID id = UUID.randomUUID();
         client.addResource(new GatewayResource.Cidr(id, net("10.0.0.0/8"), "lan", List.of()), null);
@@ -213,6 +236,70 @@ class ClientOnGatewayTest {
         client.setupNat("app.example.com", dns, List.of(ip("198.51.100.7")), PROXIES, 0);
 
         assertThat(client.outbound(ipv4Protocol(CLIENT_V4, "100.96.0.1", 47), 0)).isEqualTo(DropReason.UNTRANSLATABLE_PROTOCOL);
+    }
+
+    @Test
+    void aRevokedDnsResourceEndsItsNatSessionsSoRepliesAreNoLongerTranslated() {
+        UUID dns = UUID.randomUUID();
+        client.addResource(new GatewayResource.Dns(dns, "*.example.com", "web", List.of()), null);
+        client.setupNat("app.example.com", dns, List.of(ip("198.51.100.7")), PROXIES, 0);
+        client.outbound(udp(CLIENT_V4, 40000, "100.96.0.1", 53), 0);
+
+        client.removeResource(dns);
+        IpPacket reply = udp("198.51.100.7", 53, CLIENT_V4, 40000);
+        client.inbound(reply, SECOND);
+
+        assertThat(client.natSessions()).isZero();
+        assertThat(reply.source()).isEqualTo(IpAddress.parse("198.51.100.7"));
+    }
+
+    @Test
+    void anExpiredDnsResourceEndsItsNatSessions() {
+        UUID dns = UUID.randomUUID();
+        client.addResource(new GatewayResource.Dns(dns, "*.example.com", "web", List.of()), 1000L);
+        client.setupNat("app.example.com", dns, List.of(ip("198.51.100.7")), PROXIES, 0);
+        client.outbound(udp(CLIENT_V4, 40000, "100.96.0.1", 53), 0);
+
+        client.expireResources(Instant.ofEpochSecond(1000));
+
+        assertThat(client.natSessions()).isZero();
+    }
+
+    @Test
+    void aProxyIpMovedToANewRealIpNoLongerTranslatesRepliesFromTheOldOne() {
+        UUID dns = UUID.randomUUID();
+        client.addResource(new GatewayResource.Dns(dns, "*.example.com", "web", List.of()), null);
+        client.setupNat("app.example.com", dns, List.of(ip("198.51.100.7")), PROXIES, 0);
+        client.outbound(udp(CLIENT_V4, 40000, "100.96.0.1", 53), 0);
+
+        client.refreshTranslation("app.example.com", dns, List.of(ip("198.51.100.9")), SECOND);
+        IpPacket reply = udp("198.51.100.7", 53, CLIENT_V4, 40000);
+        client.inbound(reply, SECOND);
+
+        assertThat(reply.source()).isEqualTo(IpAddress.parse("198.51.100.7"));
+    }
+
+    @Test
+    void namesWhoseProxyIpsWentToOtherNamesAreForgotten() {
+        UUID dns = UUID.randomUUID();
+        client.addResource(new GatewayResource.Dns(dns, "**.example.com", "web", List.of()), null);
+
+        for (int i = 0; i < 1000; i++) {
+            client.setupNat("n" + i + ".example.com", dns, List.of(ip("198.51.100.7")), PROXIES, 0);
+        }
+        client.setupNat("empty.example.com", dns, List.of(ip("198.51.100.7")), List.of(), 0);
+
+        assertThat(client.resolvedNameCount()).isEqualTo(1);
+    }
+
+    @Test
+    void anotherClientsTunnelAddressIsNotReachableEvenWithTheInternetResource() {
+        client.addResource(new GatewayResource.Internet(UUID.randomUUID()), null);
+        client.addResource(cidr("100.64.0.0/10"), null);
+
+        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "100.64.0.2", 22), 0)).isEqualTo(DropReason.PEER_DESTINATION);
+        assertThat(client.outbound(tcp(CLIENT_V6, 40000, "fd00:2021:1111::2", 22), 0)).isEqualTo(DropReason.PEER_DESTINATION);
+        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "100.127.0.1", 22), 0)).isNull();
     }
 
     static GatewayResource.Cidr cidr(String network, Filter... filters) {

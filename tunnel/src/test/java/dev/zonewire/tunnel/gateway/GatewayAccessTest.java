@@ -58,6 +58,20 @@ class GatewayAccessTest {
     }
 
     @Test
+    void oneClientsDeniedPacketsDoNotUseUpTheAnswersOfAnother() {
+        UUID flooding = UUID.randomUUID();
+        for (int i = 0; i < 100; i++) {
+            access.outbound(flooding, tcp(CLIENT_IPV4, 40000, "172.20.0.9", 80), 0);
+        }
+
+        Verdict verdict = access.outbound(UUID.randomUUID(), tcp(CLIENT_IPV4, 40000, "172.20.0.9", 80), 0);
+
+        assertThat(verdict).isEqualTo(Verdict.ANSWER_PROHIBITED);
+        assertThat(access.count(GatewayCounter.ICMP_ERRORS_SENT)).isEqualTo(11);
+        assertThat(access.count(GatewayCounter.ICMP_ERRORS_SUPPRESSED)).isEqualTo(90);
+    }
+
+    @Test
     void accessEndsWithinASecondOfItsExpiry() {
         access.authorizeFlow(authorizeFlow(cidr("172.20.0.0/16"), START.getEpochSecond() + 5), 0);
 

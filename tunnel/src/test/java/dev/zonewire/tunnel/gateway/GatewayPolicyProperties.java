@@ -10,6 +10,7 @@ import dev.zonewire.tunnel.messages.GatewayInbound;
 import dev.zonewire.tunnel.messages.GatewayResource;
 import dev.zonewire.tunnel.messages.IceCredentials;
 import dev.zonewire.tunnel.messages.PublicKey;
+import dev.zonewire.tunnel.net.AddressPlan;
 import dev.zonewire.tunnel.net.IpLiterals;
 import dev.zonewire.tunnel.net.IpNetwork;
 import java.net.Inet4Address;
@@ -40,7 +41,10 @@ class GatewayPolicyProperties {
     private static final List<IpNetwork> NETWORKS = List.of(IpNetwork.parse("10.0.0.0/8"), IpNetwork.parse("10.1.0.0/16"),
             IpNetwork.parse("10.1.2.0/24"), IpNetwork.parse("192.168.0.0/24"), IpNetwork.parse("2001:db8::/64"));
     private static final List<String> DESTINATIONS = List.of("10.0.0.1", "10.1.0.1", "10.1.2.3", "192.168.0.9", "172.16.0.1",
-            "2001:db8::5", "2001:db9::1", "8.8.8.8");
+            "2001:db8::5", "2001:db9::1", "8.8.8.8", "100.64.0.2", "fd00:2021:1111::2", "169.254.169.254", "fe80::1");
+    /** What no resource opens (the tunnel's peers) and what the Internet resource does not (link-local segments). */
+    private static final List<IpNetwork> NEVER = List.of(AddressPlan.PEERS_V4, AddressPlan.PEERS_V6);
+    private static final List<IpNetwork> NOT_INTERNET = List.of(IpNetwork.parse("169.254.0.0/16"), IpNetwork.parse("fe80::/10"));
     private static final long SECOND = 1_000_000_000L;
     private static final Instant EPOCH = Instant.ofEpochSecond(1_700_000_000L);
 
@@ -109,8 +113,11 @@ class GatewayPolicyProperties {
     }
 
     private static boolean permits(GatewayResource resource, TransportProtocol protocol, InetAddress destination, int port) {
+        if (NEVER.stream().anyMatch(network -> network.contains(destination))) {
+            return false;
+        }
         return switch (resource) {
-            case GatewayResource.Internet internet -> true;
+            case GatewayResource.Internet internet -> NOT_INTERNET.stream().noneMatch(network -> network.contains(destination));
             case GatewayResource.Cidr cidr -> cidr.address().contains(destination)
                     && (cidr.filters().isEmpty() || cidr.filters().stream().anyMatch(filter -> switch (filter) {
                         case Filter.Tcp tcp -> protocol == TransportProtocol.TCP && tcp.portRangeStart() <= port && port <= tcp.portRangeEnd();

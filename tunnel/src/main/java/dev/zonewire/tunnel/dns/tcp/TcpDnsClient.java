@@ -5,6 +5,9 @@ import dev.zonewire.ippacket.IpPacket;
 import dev.zonewire.tunnel.net.Addresses;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -24,7 +27,8 @@ public final class TcpDnsClient {
     private final int maxQueries;
     /** Queries by local port, so that recognising a packet of ours allocates nothing (no boxed key). */
     private final Query[] byLocalPort = new Query[HIGHEST_PORT - LOWEST_PORT + 1];
-    private int inFlight;
+    /** The same queries, for the timers: they visit only these, not every port. */
+    private final List<Query> inFlight = new ArrayList<>();
     private final ArrayDeque<byte[]> packets = new ArrayDeque<>();
     private final ArrayDeque<Result> results = new ArrayDeque<>();
 
@@ -57,7 +61,7 @@ public final class TcpDnsClient {
 
     /** Connects from {@code source} to {@code server} and sends {@code message} (a DNS query whose id is {@code id}). */
     public void query(IpAddress source, InetSocketAddress server, int id, byte[] message, long now) {
-        if (inFlight >= maxQueries) {
+        if (inFlight.size() >= maxQueries) {
             results.add(new Result(server, id, null));
             return;
         }
@@ -65,13 +69,14 @@ public final class TcpDnsClient {
         TcpConnection connection = TcpConnection.connect(source, port, Addresses.of(server.getAddress()), server.getPort(),
                 random.nextInt(), MAX_RESPONSE, now, packets);
         connection.writeMessage(message, now, packets);
-        byLocalPort[port - LOWEST_PORT] = new Query(server, id, now + QUERY_TIMEOUT_NANOS, connection);
-        inFlight++;
+        Query query = new Query(server, id, now + QUERY_TIMEOUT_NANOS, connection);
+        byLocalPort[port - LOWEST_PORT] = query;
+        inFlight.add(query);
     }
 
     /** A TCP packet to one of our connections: its destination and ports match a live query's. */
     public boolean accepts(IpPacket packet) {
-        if (inFlight == 0 || !packet.isTcp()) {
+        if (inFlight.isEmpty() || !packet.isTcp()) {
             return false;
         }
         Query query = query(packet.tcp().destinationPort());
@@ -95,12 +100,14 @@ public final class TcpDnsClient {
     }
 
     /**
-     * An ICMP unreachable quoted a segment from {@code localPort}: the path to the server is refused, so the
-     * query fails now instead of after its retransmissions. Returns whether such a query was in flight.
+     * An ICMP unreachable quoted {@code segment}, one of ours to the server: the path to the server is refused,
+     * so the query fails now instead of after its retransmissions. Returns whether such a query was in flight.
      */
-    public boolean unreachable(int localPort, long now) {
-        Query query = query(localPort);
-        if (query == null) {
+    public boolean unreachable(IpPacket segment, long now) {
+        Query query = segment.isTcp() ? query(segment.tcp().sourcePort()) : null;
+        TcpConnection connection = query == null ? null : query.connection;
+        if (connection == null || !segment.sourceEquals(connection.local) || !segment.destinationEquals(connection.remote)
+                || segment.tcp().destinationPort() != connection.remotePort) {
             return false;
         }
         query.connection.abort(now, packets);
@@ -119,14 +126,9 @@ public final class TcpDnsClient {
     }
 
     public void handleTimeout(long now) {
-        if (inFlight == 0) {
-            return;
-        }
-        for (int slot = 0; slot < byLocalPort.length; slot++) {
-            Query query = byLocalPort[slot];
-            if (query == null) {
-                continue;
-            }
+        Iterator<Query> each = inFlight.iterator();
+        while (each.hasNext()) {
+            Query query = each.next();
             TcpConnection connection = query.connection;
             connection.handleTimeout(now, packets);
             if (!query.done && (!connection.isOpen() || now - query.deadline >= 0)) {
@@ -135,42 +137,35 @@ public final class TcpDnsClient {
             }
             if (query.done && (connection.isFinished(now) || now - query.deadline >= 0)) {
                 connection.abort(now, packets);
-                byLocalPort[slot] = null;
-                inFlight--;
+                byLocalPort[connection.localPort - LOWEST_PORT] = null;
+                each.remove();
             }
         }
     }
 
     public long pollTimeout() {
         long next = Long.MAX_VALUE;
-        if (inFlight == 0) {
-            return next;
-        }
-        for (Query query : byLocalPort) {
-            if (query != null) {
-                next = Math.min(next, Math.min(query.deadline, query.connection.pollTimeout()));
-            }
+        for (int i = 0; i < inFlight.size(); i++) {
+            Query query = inFlight.get(i);
+            next = Math.min(next, Math.min(query.deadline, query.connection.pollTimeout()));
         }
         return next;
     }
 
     /** Fails every query in flight, e.g. after a network change. */
     public void reset(long now) {
-        for (int slot = 0; slot < byLocalPort.length; slot++) {
-            Query query = byLocalPort[slot];
-            if (query != null) {
-                query.connection.abort(now, packets);
-                if (!query.done) {
-                    fail(query);
-                }
-                byLocalPort[slot] = null;
+        for (Query query : inFlight) {
+            query.connection.abort(now, packets);
+            if (!query.done) {
+                fail(query);
             }
+            byLocalPort[query.connection.localPort - LOWEST_PORT] = null;
         }
-        inFlight = 0;
+        inFlight.clear();
     }
 
     public int inFlight() {
-        return inFlight;
+        return inFlight.size();
     }
 
     private void fail(Query query) {
