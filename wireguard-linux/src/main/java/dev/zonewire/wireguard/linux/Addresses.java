@@ -1,5 +1,6 @@
 package dev.zonewire.wireguard.linux;
 
+import dev.zonewire.ippacket.Ipv6Address;
 import dev.zonewire.platform.linux.IpPrefix;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
@@ -31,40 +32,11 @@ final class Addresses {
 
     /** The shortest text of an address (RFC 5952 for IPv6: lower case, longest zero run as {@code ::}). */
     static String format(InetAddress address) {
-        if (address instanceof Inet4Address) {
+        if (!(address instanceof Inet6Address v6)) {
             return address.getHostAddress();
         }
-        byte[] bytes = address.getAddress();
-        int[] groups = new int[8];
-        for (int i = 0; i < 8; i++) {
-            groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
-        }
-        int bestStart = -1;
-        int bestLength = 1;
-        for (int i = 0; i < 8; ) {
-            int j = i;
-            while (j < 8 && groups[j] == 0) {
-                j++;
-            }
-            if (j - i > bestLength) {
-                bestStart = i;
-                bestLength = j - i;
-            }
-            i = j == i ? i + 1 : j;
-        }
-        StringBuilder text = new StringBuilder(39);
-        for (int i = 0; i < 8; i++) {
-            if (i == bestStart) {
-                text.append("::");
-                i += bestLength - 1;
-                continue;
-            }
-            if (!text.isEmpty() && text.charAt(text.length() - 1) != ':') {
-                text.append(':');
-            }
-            text.append(Integer.toHexString(groups[i]));
-        }
-        String scope = address instanceof Inet6Address v6 && v6.getScopeId() != 0 ? scopeOf(v6) : "";
+        String text = Ipv6Address.of(v6).toString();
+        String scope = v6.getScopeId() != 0 ? scopeOf(v6) : "";
         return text + scope;
     }
 
