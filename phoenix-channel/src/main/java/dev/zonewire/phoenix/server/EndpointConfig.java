@@ -10,7 +10,9 @@ import java.util.Optional;
  * the limits that keep one client from hurting the server.
  *
  * @param idleTimeout          a socket that sends no frame for this long is closed (Firezone: client 307 s, gateway 37 s, relay 41 s)
- * @param maxFrameBytes        a larger incoming frame closes the socket with 1009 (message too big)
+ * @param maxFrameBytes        a larger incoming frame closes the socket with 1009 (message too big); 64 KiB by
+ *                             default: what components send is small, and a parsed frame can hold about 30 times
+ *                             its size in memory (a frame of empty objects), on every Jetty thread at once
  * @param maxQueuedFrames      outgoing frames not yet written before the socket is dropped as a slow consumer
  * @param maxQueuedBytes       outgoing UTF-8 bytes not yet written before the socket is dropped as a slow consumer
  *                             (one frame is always accepted into an empty queue, whatever its size)
@@ -62,7 +64,7 @@ public record EndpointConfig<I>(
         private final Authenticator<I> authenticator;
         private final List<Route<I>> routes = new ArrayList<>();
         private Duration idleTimeout = Duration.ofSeconds(60);
-        private int maxFrameBytes = 1 << 20;
+        private int maxFrameBytes = 64 << 10;
         private int maxQueuedFrames = 1024;
         private long maxQueuedBytes = 16L << 20;
         private int maxChannelsPerSocket = 100;

@@ -134,6 +134,15 @@ class HostileClientTest {
     }
 
     @Test
+    void byDefaultAFrameOfMoreThan64KiBClosesTheSocket() throws Exception {
+        try (var defaults = new TestServer(); var client = defaults.connect(null)) {
+            client.send("[" + "{},".repeat(25_000) + "{}]");
+
+            assertThat(client.awaitClose(Duration.ofSeconds(5))).isEqualTo(1009);
+        }
+    }
+
+    @Test
     void aFloodOfJoinsIsCutOffAtTheRateLimitAndTheSocketSurvives() throws Exception {
         try (var client = server.connect(null)) {
             for (int i = 0; i < 500; i++) {
