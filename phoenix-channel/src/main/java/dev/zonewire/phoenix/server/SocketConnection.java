@@ -108,20 +108,25 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
             return;
         }
         try {
-            Decoded decoded = serializer.decode(frame);
-            String problem = switch (decoded) {
-                case Decoded.Malformed(String reason) -> reason;
-                case Decoded.Ok(Message message) -> oversizedOrUnprintable(message);
-            };
-            if (problem != null) {
-                server.stats().malformedFrames.increment();
-                LOG.warn("socket {}: dropping a malformed frame: {}", id, problem);
-            } else if (decoded instanceof Decoded.Ok(Message message)) {
-                handle(message);
+            switch (serializer.decode(frame)) {
+                case Decoded.Malformed(String reason) -> dropMalformed(reason);
+                case Decoded.Ok(Message message) -> {
+                    String problem = oversizedOrUnprintable(message);
+                    if (problem == null) {
+                        handle(message);
+                    } else {
+                        dropMalformed(problem);
+                    }
+                }
             }
         } catch (RuntimeException bug) {
             LOG.error("socket {}: failed to handle a frame", id, bug);
         }
+    }
+
+    private void dropMalformed(String reason) {
+        server.stats().malformedFrames.increment();
+        LOG.warn("socket {}: dropping a malformed frame: {}", id, reason);
     }
 
     @Override
