@@ -73,7 +73,7 @@ class SlowConsumerTest {
         }
     }
 
-    private static void upgrade(Socket socket, int port) throws Exception {
+    static void upgrade(Socket socket, int port) throws Exception {
         String request = "GET /socket/websocket?token=t HTTP/1.1\r\nHost: 127.0.0.1:" + port
                 + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
@@ -87,7 +87,7 @@ class SlowConsumerTest {
     }
 
     /** One masked text frame, as RFC 6455 requires from clients (payloads under 126 bytes only). */
-    private static void sendMaskedText(OutputStream out, String text) throws Exception {
+    static void sendMaskedText(OutputStream out, String text) throws Exception {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         byte[] mask = new byte[4];
         ThreadLocalRandom.current().nextBytes(mask);
