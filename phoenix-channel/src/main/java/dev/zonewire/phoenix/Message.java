@@ -42,6 +42,12 @@ public record Message(JsonNode joinRef, JsonNode ref, String topic, String event
         return new Message(joinRef, ref, topic, REPLY, payload);
     }
 
+    /** Without the payload, which can carry secrets (stamp secrets, preshared keys). */
+    @Override
+    public String toString() {
+        return "Message[topic=" + topic + ", event=" + event + ", ref=" + ref + ", joinRef=" + joinRef + "]";
+    }
+
     public boolean isReply() {
         return REPLY.equals(event);
     }

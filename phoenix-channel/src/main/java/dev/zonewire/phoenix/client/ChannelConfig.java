@@ -54,6 +54,18 @@ public record ChannelConfig(
         }
     }
 
+    /** Like the record's, but without the join payload: a relay's holds its stamp secret. */
+    @Override
+    public String toString() {
+        return "ChannelConfig[userAgent=" + userAgent + ", joinPayload=(hidden), backoff=" + backoff
+                + ", heartbeatInterval=" + heartbeatInterval + ", heartbeatTimeout=" + heartbeatTimeout
+                + ", joinTimeout=" + joinTimeout + ", resolveTimeout=" + resolveTimeout
+                + ", connectTimeoutPerAddress=" + connectTimeoutPerAddress + ", handshakeTimeout=" + handshakeTimeout
+                + ", maxQueuedPushes=" + maxQueuedPushes + ", maxRetryAfter=" + maxRetryAfter
+                + ", rejoinStableAfter=" + rejoinStableAfter + ", closeTimeout=" + closeTimeout
+                + ", maxFrameBytes=" + maxFrameBytes + "]";
+    }
+
     /** The reference's numbers with the given User-Agent, join payload and backoff. */
     public static ChannelConfig defaults(String userAgent, JsonNode joinPayload, BackoffPolicy backoff) {
         return new ChannelConfig(userAgent, joinPayload, backoff,

@@ -21,7 +21,13 @@ public sealed interface DriverAction {
     record Open(long attempt, LoginUrl url, List<InetSocketAddress> addresses, String userAgent) implements DriverAction {}
 
     /** Send one text frame on the attempt's socket. */
-    record Send(long attempt, String frame) implements DriverAction {}
+    record Send(long attempt, String frame) implements DriverAction {
+        /** Frames carry secrets (a relay's join holds its stamp secret): only their length is shown. */
+        @Override
+        public String toString() {
+            return "Send[attempt=" + attempt + ", " + frame.length() + " chars]";
+        }
+    }
 
     /** Close the attempt's socket: with a close handshake when {@code graceful}, else abort it. */
     record Close(long attempt, boolean graceful) implements DriverAction {}

@@ -19,6 +19,7 @@ import java.util.function.Consumer;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.util.Promise;
 import org.eclipse.jetty.util.SocketAddressResolver;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -64,6 +65,11 @@ public final class PortalChannel implements AutoCloseable {
         http.setConnectTimeout(config.connectTimeoutPerAddress().toMillis());
         http.setFollowRedirects(false);
         http.setUserAgentField(null);
+        // Jetty's defaults, stated so that no later change weakens them: the JVM's trusted CAs, and the
+        // certificate must name the portal's host (the Host header's name, not the address dialled).
+        var tls = new SslContextFactory.Client(false);
+        tls.setEndpointIdentificationAlgorithm("HTTPS");
+        http.setSslContextFactory(tls);
         this.webSockets = new WebSocketClient(http);
         this.webSockets.setIdleTimeout(Duration.ZERO); // the heartbeat decides when the portal is gone
         this.webSockets.setMaxTextMessageSize(config.maxFrameBytes());
@@ -85,6 +91,7 @@ public final class PortalChannel implements AutoCloseable {
         try {
             channel.webSockets.start();
         } catch (Exception e) {
+            channel.stopWebSockets();
             throw new IllegalStateException("cannot start the WebSocket client", e);
         }
         synchronized (channel.lock) {

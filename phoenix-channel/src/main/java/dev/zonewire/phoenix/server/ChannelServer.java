@@ -5,6 +5,7 @@ import dev.zonewire.common.Secret;
 import dev.zonewire.phoenix.Message;
 import dev.zonewire.phoenix.Serializer;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
@@ -122,6 +124,23 @@ public final class ChannelServer implements AutoCloseable {
         return stats;
     }
 
+    /**
+     * Closes every socket whose identity matches, at once and with all its channels, as Phoenix's
+     * socket-level {@code disconnect} broadcast does when a token is deleted: a socket is
+     * authenticated only at its upgrade, so a revoked identity must not keep one open (it could
+     * join topics again). Returns how many sockets it closed.
+     */
+    public int disconnect(Predicate<Object> identityMatches) {
+        int closed = 0;
+        for (SocketConnection<?> socket : sockets) {
+            if (identityMatches.test(socket.identity())) {
+                socket.disconnect();
+                closed++;
+            }
+        }
+        return closed;
+    }
+
     /** How many sockets are open now. */
     public int openSockets() {
         return sockets.size();
@@ -164,6 +183,10 @@ public final class ChannelServer implements AutoCloseable {
     // ---- the upgrade ----
 
     private <I> Object upgrade(EndpointConfig<I> endpoint, ServerUpgradeRequest request, ServerUpgradeResponse response, Callback callback) {
+        if (endpoint.checkOrigin() && !sameOrigin(request)) {
+            LOG.info("refused a socket on {} from {}: foreign origin", endpoint.path(), request.getConnectionMetaData().getRemoteSocketAddress());
+            return refuse(response, callback, 403, "Forbidden", Optional.empty());
+        }
         Fields query = Request.extractQueryParameters(request);
         Optional<Serializer> serializer = Serializer.forVsn(query.getValue("vsn"));
         if (serializer.isEmpty()) {
@@ -198,6 +221,20 @@ public final class ChannelServer implements AutoCloseable {
             case AuthResult.Accepted<I>(I identity) -> new SocketConnection<>(this, endpoint, serializer.get(), identity,
                     "s" + socketIds.incrementAndGet(), remote);
         };
+    }
+
+    /** No Origin (components send none), or one whose host is the host the request was sent to. */
+    private static boolean sameOrigin(Request request) {
+        String origin = request.getHeaders().get(HttpHeader.ORIGIN);
+        if (origin == null) {
+            return true;
+        }
+        try {
+            String host = URI.create(origin.trim()).getHost();
+            return host != null && host.equalsIgnoreCase(Request.getServerName(request));
+        } catch (IllegalArgumentException unparseable) {
+            return false;
+        }
     }
 
     private Object refuse(Response response, Callback callback, int status, String body, Optional<Duration> retryAfter) {

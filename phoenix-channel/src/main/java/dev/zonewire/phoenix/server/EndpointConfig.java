@@ -10,10 +10,16 @@ import java.util.Optional;
  * the limits that keep one client from hurting the server.
  *
  * @param idleTimeout          a socket that sends no frame for this long is closed (Firezone: client 307 s, gateway 37 s, relay 41 s)
- * @param maxFrameBytes        a larger incoming frame closes the socket with 1009 (message too big)
+ * @param maxFrameBytes        a larger incoming frame closes the socket with 1009 (message too big); 64 KiB by
+ *                             default: what components send is small, and a parsed frame can hold about 30 times
+ *                             its size in memory (a frame of empty objects), on every Jetty thread at once
  * @param maxQueuedFrames      outgoing frames not yet written before the socket is dropped as a slow consumer
+ * @param maxQueuedBytes       outgoing UTF-8 bytes not yet written before the socket is dropped as a slow consumer
+ *                             (one frame is always accepted into an empty queue, whatever its size)
  * @param maxChannelsPerSocket topics one socket may have joined at once
- * @param maxJoinsPerMinute    joins one socket may send per minute; the rest are refused
+ * @param maxJoinsPerMinute    joins one socket may send per minute, to any topic; the rest are refused
+ * @param checkOrigin          an upgrade whose {@code Origin} header names another host than the request's is
+ *                             refused with 403 (Phoenix's {@code check_origin: :conn}); components send no Origin
  */
 public record EndpointConfig<I>(
         String path,
@@ -22,8 +28,10 @@ public record EndpointConfig<I>(
         Duration idleTimeout,
         int maxFrameBytes,
         int maxQueuedFrames,
+        long maxQueuedBytes,
         int maxChannelsPerSocket,
-        int maxJoinsPerMinute) {
+        int maxJoinsPerMinute,
+        boolean checkOrigin) {
 
     /** A topic, or a topic prefix ending in {@code *}, and its handler. */
     public record Route<I>(String pattern, ChannelHandler<I> handler) {
@@ -37,7 +45,7 @@ public record EndpointConfig<I>(
             throw new IllegalArgumentException("an endpoint path starts with / and does not end with it, e.g. /relay");
         }
         routes = List.copyOf(routes);
-        if (maxFrameBytes < 256 || maxQueuedFrames < 1 || maxChannelsPerSocket < 1 || maxJoinsPerMinute < 1) {
+        if (maxFrameBytes < 256 || maxQueuedFrames < 1 || maxQueuedBytes < 1 || maxChannelsPerSocket < 1 || maxJoinsPerMinute < 1) {
             throw new IllegalArgumentException("endpoint limits must be positive (and frames at least 256 bytes)");
         }
     }
@@ -56,10 +64,12 @@ public record EndpointConfig<I>(
         private final Authenticator<I> authenticator;
         private final List<Route<I>> routes = new ArrayList<>();
         private Duration idleTimeout = Duration.ofSeconds(60);
-        private int maxFrameBytes = 1 << 20;
+        private int maxFrameBytes = 64 << 10;
         private int maxQueuedFrames = 1024;
+        private long maxQueuedBytes = 16L << 20;
         private int maxChannelsPerSocket = 100;
         private int maxJoinsPerMinute = 120;
+        private boolean checkOrigin = true;
 
         private Builder(String path, Authenticator<I> authenticator) {
             this.path = path;
@@ -86,6 +96,17 @@ public record EndpointConfig<I>(
             return this;
         }
 
+        public Builder<I> maxQueuedBytes(long bytes) {
+            this.maxQueuedBytes = bytes;
+            return this;
+        }
+
+        /** Whether to refuse upgrades from a foreign {@code Origin}; on by default. */
+        public Builder<I> checkOrigin(boolean check) {
+            this.checkOrigin = check;
+            return this;
+        }
+
         public Builder<I> maxChannelsPerSocket(int channels) {
             this.maxChannelsPerSocket = channels;
             return this;
@@ -98,7 +119,7 @@ public record EndpointConfig<I>(
 
         public EndpointConfig<I> build() {
             return new EndpointConfig<>(path, authenticator, routes, idleTimeout, maxFrameBytes, maxQueuedFrames,
-                    maxChannelsPerSocket, maxJoinsPerMinute);
+                    maxQueuedBytes, maxChannelsPerSocket, maxJoinsPerMinute, checkOrigin);
         }
     }
 }

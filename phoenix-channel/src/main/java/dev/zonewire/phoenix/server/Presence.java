@@ -3,9 +3,11 @@ package dev.zonewire.phoenix.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -26,6 +28,8 @@ public final class Presence {
     private record Tracked(Channel<?> channel, String key, JsonNode meta) {}
 
     private final Map<String, List<Tracked>> byTopic = new HashMap<>();
+    /** The topics each channel tracked something on, so that its end does not scan every topic. */
+    private final Map<Channel<?>, Set<String>> topicsByChannel = new HashMap<>();
     private final Map<String, List<Consumer<Diff>>> listeners = new HashMap<>();
 
     /** Announces {@code key} with {@code meta} on {@code topic} for as long as {@code channel} lives. */
@@ -35,6 +39,7 @@ public final class Presence {
                 return;
             }
             byTopic.computeIfAbsent(topic, t -> new ArrayList<>()).add(new Tracked(channel, key, meta));
+            topicsByChannel.computeIfAbsent(channel, c -> new HashSet<>()).add(topic);
         }
         announce(new Diff(topic, Map.of(key, List.of(meta)), Map.of()));
     }
@@ -94,19 +99,23 @@ public final class Presence {
     void untrackAll(Channel<?> channel) {
         Map<String, Map<String, List<JsonNode>>> leavesByTopic = new HashMap<>();
         synchronized (this) {
-            for (var topicEntries : new ArrayList<>(byTopic.entrySet())) {
-                List<Tracked> entries = topicEntries.getValue();
+            for (String topic : topicsByChannel.getOrDefault(channel, Set.of())) {
+                List<Tracked> entries = byTopic.get(topic);
+                if (entries == null) {
+                    continue; // untracked since
+                }
                 for (Tracked tracked : entries) {
                     if (tracked.channel() == channel) {
-                        leavesByTopic.computeIfAbsent(topicEntries.getKey(), t -> new LinkedHashMap<>())
+                        leavesByTopic.computeIfAbsent(topic, t -> new LinkedHashMap<>())
                                 .computeIfAbsent(tracked.key(), k -> new ArrayList<>()).add(tracked.meta());
                     }
                 }
                 entries.removeIf(t -> t.channel() == channel);
                 if (entries.isEmpty()) {
-                    byTopic.remove(topicEntries.getKey());
+                    byTopic.remove(topic);
                 }
             }
+            topicsByChannel.remove(channel);
         }
         leavesByTopic.forEach((topic, leaves) -> announce(new Diff(topic, Map.of(), leaves)));
     }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -29,6 +30,12 @@ import org.slf4j.LoggerFactory;
 public final class SocketConnection<I> implements Session.Listener.AutoDemanding {
     private static final Logger LOG = LoggerFactory.getLogger(SocketConnection.class);
     private static final long MINUTE_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /**
+     * Topics and events are short names, refs short counters. The server echoes them in replies and
+     * names them in log lines, so longer ones (or ones with control characters) are malformed.
+     */
+    static final int MAX_NAME_CHARS = 255;
+    static final int MAX_REF_CHARS = 64;
 
     private final ChannelServer server;
     private final EndpointConfig<I> endpoint;
@@ -38,9 +45,11 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
     private final SocketAddress remoteAddress;
     private final Map<String, Channel<I>> channels = new HashMap<>();
     private final AtomicInteger unwrittenFrames = new AtomicInteger();
+    private final AtomicLong unwrittenBytes = new AtomicLong();
     private final Object sendLock = new Object();
     private volatile Session session;
     private volatile boolean closingIdle;
+    private volatile boolean disconnected;
     private boolean closed;
     private volatile long lastReceivedNanos = System.nanoTime();
     private long joinWindowStart = System.nanoTime();
@@ -95,17 +104,29 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
     @Override
     public void onWebSocketText(String frame) {
         lastReceivedNanos = System.nanoTime();
+        if (disconnected) {
+            return;
+        }
         try {
             switch (serializer.decode(frame)) {
-                case Decoded.Malformed(String reason) -> {
-                    server.stats().malformedFrames.increment();
-                    LOG.warn("socket {}: dropping a malformed frame: {}", id, reason);
+                case Decoded.Malformed(String reason) -> dropMalformed(reason);
+                case Decoded.Ok(Message message) -> {
+                    String problem = oversizedOrUnprintable(message);
+                    if (problem == null) {
+                        handle(message);
+                    } else {
+                        dropMalformed(problem);
+                    }
                 }
-                case Decoded.Ok(Message message) -> handle(message);
             }
         } catch (RuntimeException bug) {
             LOG.error("socket {}: failed to handle a frame", id, bug);
         }
+    }
+
+    private void dropMalformed(String reason) {
+        server.stats().malformedFrames.increment();
+        LOG.warn("socket {}: dropping a malformed frame: {}", id, reason);
     }
 
     @Override
@@ -126,6 +147,10 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
             LOG.debug("socket {} closed with {} {}", id, status, reason);
         }
         server.unregister(this);
+        endAllChannels();
+    }
+
+    private void endAllChannels() {
         List<Channel<I>> ended;
         synchronized (this) {
             closed = true;
@@ -157,17 +182,36 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
         if (current == null || !current.isOpen()) {
             return false;
         }
-        if (unwrittenFrames.incrementAndGet() > endpoint.maxQueuedFrames()) {
-            unwrittenFrames.decrementAndGet();
+        long bytes = utf8Length(frame);
+        int frames = unwrittenFrames.incrementAndGet();
+        long queuedBytes = unwrittenBytes.addAndGet(bytes);
+        if (frames > endpoint.maxQueuedFrames() || (frames > 1 && queuedBytes > endpoint.maxQueuedBytes())) {
+            written(bytes);
             server.stats().slowConsumers.increment();
-            LOG.warn("socket {}: disconnecting a slow consumer with {} frames unwritten", id, endpoint.maxQueuedFrames());
+            LOG.warn("socket {}: disconnecting a slow consumer with {} frames ({} bytes) unwritten", id, frames - 1, queuedBytes - bytes);
             current.disconnect();
             return false;
         }
         synchronized (sendLock) {
-            current.sendText(frame, Callback.from(unwrittenFrames::decrementAndGet, failure -> unwrittenFrames.decrementAndGet()));
+            current.sendText(frame, Callback.from(() -> written(bytes), failure -> written(bytes)));
         }
         return true;
+    }
+
+    private void written(long bytes) {
+        unwrittenFrames.decrementAndGet();
+        unwrittenBytes.addAndGet(-bytes);
+    }
+
+    /** Closes the socket at once and handles none of its frames any more: its credentials were revoked. */
+    void disconnect() {
+        disconnected = true;
+        Session current = session;
+        if (current != null) {
+            LOG.info("socket {}: disconnecting on the server's request", id);
+            current.close(StatusCode.NORMAL, "disconnected", Callback.NOOP);
+        }
+        endAllChannels();
     }
 
     void closeIdle() {
@@ -210,16 +254,16 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
         String topic = message.topic();
         // V2 clients name the join in join_ref; V1 has none, and Phoenix then echoes null.
         JsonNode joinRef = message.joinRef();
-        var handler = endpoint.handlerFor(topic);
-        if (handler.isEmpty()) {
-            LOG.warn("socket {}: join to unknown topic '{}'", id, topic);
-            replyError(joinRef, message, "unmatched topic");
-            return;
-        }
         if (!admitJoin()) {
             server.stats().refusedJoins.increment();
             LOG.warn("socket {}: refusing a join to '{}': more than {} joins in a minute", id, topic, endpoint.maxJoinsPerMinute());
             replyError(joinRef, message, "too many joins");
+            return;
+        }
+        var handler = endpoint.handlerFor(topic);
+        if (handler.isEmpty()) {
+            LOG.warn("socket {}: join to unknown topic '{}'", id, topic);
+            replyError(joinRef, message, "unmatched topic");
             return;
         }
         Channel<I> previous;
@@ -337,6 +381,52 @@ public final class SocketConnection<I> implements Session.Listener.AutoDemanding
 
     private void replyError(JsonNode joinRef, Message message, String reason) {
         send(Message.reply(joinRef, message.ref(), message.topic(), false, JsonNodeFactory.instance.objectNode().put("reason", reason)));
+    }
+
+    /** Why a decoded message is still unacceptable, or null. */
+    private static String oversizedOrUnprintable(Message message) {
+        if (!isShortName(message.topic())) {
+            return "topic longer than " + MAX_NAME_CHARS + " characters or with control characters";
+        }
+        if (!isShortName(message.event())) {
+            return "event longer than " + MAX_NAME_CHARS + " characters or with control characters";
+        }
+        if (!isShortRef(message.ref()) || !isShortRef(message.joinRef())) {
+            return "ref or join_ref not a number or a string of at most " + MAX_REF_CHARS + " characters";
+        }
+        return null;
+    }
+
+    private static boolean isShortName(String name) {
+        return name.length() <= MAX_NAME_CHARS && name.chars().noneMatch(Character::isISOControl);
+    }
+
+    private static boolean isShortRef(JsonNode ref) {
+        if (ref == null) {
+            return true;
+        }
+        if (ref.isTextual()) {
+            return isShortName(ref.textValue()) && ref.textValue().length() <= MAX_REF_CHARS;
+        }
+        return ref.isIntegralNumber() && ref.asText().length() <= MAX_REF_CHARS;
+    }
+
+    private static long utf8Length(String text) {
+        long bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
     }
 
     private boolean admitJoin() {

@@ -3,10 +3,12 @@ package dev.zonewire.phoenix.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** Whatever a client sends, the server answers or drops it with a log line, and keeps serving. */
@@ -38,6 +40,42 @@ class HostileClientTest {
 
             assertStillServed(client);
             assertThat(server.server.stats().malformedFrames()).isEqualTo(1);
+        }
+    }
+
+    static Stream<String> framesWithHugeOrUnprintableNames() {
+        String longName = "room:" + "x".repeat(SocketConnection.MAX_NAME_CHARS);
+        return Stream.of(
+                "{\"topic\":\"" + longName + "\",\"event\":\"phx_join\",\"payload\":{},\"ref\":1}",
+                "{\"topic\":\"room:a\\nFAKE LOG LINE\",\"event\":\"phx_join\",\"payload\":{},\"ref\":1}",
+                "{\"topic\":\"room:a\",\"event\":\"" + "e".repeat(SocketConnection.MAX_NAME_CHARS + 1) + "\",\"payload\":{},\"ref\":1}",
+                "{\"topic\":\"room:a\",\"event\":\"phx_join\",\"payload\":{},\"ref\":\"" + "r".repeat(SocketConnection.MAX_REF_CHARS + 1) + "\"}",
+                "{\"topic\":\"room:a\",\"event\":\"phx_join\",\"payload\":{},\"ref\":{\"echo\":[1,2,3]}}",
+                "{\"topic\":\"room:a\",\"event\":\"phx_join\",\"payload\":{},\"ref\":1,\"join_ref\":\"" + "j".repeat(SocketConnection.MAX_REF_CHARS + 1) + "\"}");
+    }
+
+    @ParameterizedTest
+    @MethodSource("framesWithHugeOrUnprintableNames")
+    void namesAndRefsTheServerWouldEchoOrLogAreBoundedAndPrintable(String frame) throws Exception {
+        try (var client = server.connect(null)) {
+            client.send(frame);
+
+            assertStillServed(client);
+            assertThat(server.server.stats().malformedFrames()).isEqualTo(1);
+            assertThat(client.received()).noneMatch(f -> f.contains("phx_reply") && !f.contains("\"hb\""));
+        }
+    }
+
+    @Test
+    void joinsToUnknownTopicsCountAgainstTheJoinRateLimit() throws Exception {
+        try (var client = server.connect(null)) {
+            for (int i = 0; i < 100; i++) {
+                client.send("{\"topic\":\"nowhere:" + i + "\",\"event\":\"phx_join\",\"payload\":{},\"ref\":" + i + "}");
+            }
+
+            client.await("\"ref\":99");
+            assertThat(client.received().stream().filter(f -> f.contains("too many joins")).count()).isEqualTo(50);
+            assertThat(client.received().stream().filter(f -> f.contains("unmatched topic")).count()).isEqualTo(50);
         }
     }
 
@@ -92,6 +130,15 @@ class HostileClientTest {
             try (var newcomer = server.connect(null)) {
                 assertStillServed(newcomer);
             }
+        }
+    }
+
+    @Test
+    void byDefaultAFrameOfMoreThan64KiBClosesTheSocket() throws Exception {
+        try (var defaults = new TestServer(); var client = defaults.connect(null)) {
+            client.send("[" + "{},".repeat(25_000) + "{}]");
+
+            assertThat(client.awaitClose(Duration.ofSeconds(5))).isEqualTo(1009);
         }
     }
 

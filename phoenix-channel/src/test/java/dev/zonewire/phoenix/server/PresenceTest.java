@@ -75,6 +75,31 @@ class PresenceTest {
     }
 
     @Test
+    void anEndingChannelTakesAllItStillTracksAndNothingOfOtherChannels() throws Exception {
+        JsonNode meta = JsonNodeFactory.instance.objectNode().put("online_at", 1);
+        try (var server = new TestServer(); var first = server.connect(null); var second = server.connect(null)) {
+            var presence = server.server.presence();
+            first.send("{\"topic\":\"room:g\",\"event\":\"phx_join\",\"payload\":{},\"ref\":1}");
+            first.await("phx_reply");
+            second.send("{\"topic\":\"room:g\",\"event\":\"phx_join\",\"payload\":{},\"ref\":1}");
+            second.await("phx_reply");
+            Channel<String> ending = server.joined.get(0);
+            Channel<String> staying = server.joined.get(1);
+            presence.track(ending, "presences:a", "g-1", meta);
+            presence.untrack(ending, "presences:a", "g-1");
+            presence.track(ending, "presences:b", "g-1", meta);
+            presence.track(ending, "presences:c", "g-1", meta);
+            presence.track(staying, "presences:b", "g-2", meta);
+
+            ending.close();
+
+            assertThat(presence.list("presences:a")).isEmpty();
+            assertThat(presence.list("presences:b")).isEqualTo(Map.of("g-2", List.of(meta)));
+            assertThat(presence.list("presences:c")).isEmpty();
+        }
+    }
+
+    @Test
     void anUnsubscribedListenerHearsNothingMore() throws Exception {
         var presence = new Presence();
         List<Presence.Diff> diffs = new CopyOnWriteArrayList<>();

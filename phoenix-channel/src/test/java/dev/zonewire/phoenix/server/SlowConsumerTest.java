@@ -14,31 +14,56 @@ import org.junit.jupiter.api.Test;
 /** A client that stops reading is disconnected once its outgoing queue is full, never buffered without bound. */
 class SlowConsumerTest {
 
+    private static final TextNode BIG = TextNode.valueOf("x".repeat(64 * 1024));
+
     @Test
     void aClientThatNeverReadsIsDisconnectedAndOthersKeepTheirService() throws Exception {
         try (var server = new TestServer(builder -> builder.maxQueuedFrames(16));
              var reader = server.connect(null);
              var stalled = new Socket()) {
-            stalled.setReceiveBufferSize(4096);
-            stalled.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
-            upgrade(stalled, server.port());
-            sendMaskedText(stalled.getOutputStream(), "{\"topic\":\"room:slow\",\"event\":\"phx_join\",\"payload\":{},\"ref\":1}");
-            reader.send("{\"topic\":\"room:slow\",\"event\":\"phx_join\",\"payload\":{},\"ref\":1}");
-            reader.await("phx_reply");
-            awaitJoined(server, 2);
+            joinBoth(server, reader, stalled);
 
-            var big = TextNode.valueOf("x".repeat(64 * 1024));
-            int rounds = 0;
-            while (server.server.stats().slowConsumers() == 0 && rounds < 3000) {
-                server.server.broadcast("room:slow", "bulk", big);
-                rounds++;
-            }
+            broadcastUntilASlowConsumerIsDropped(server, 3000);
 
             assertThat(server.server.stats().slowConsumers()).isEqualTo(1);
             reader.send("{\"topic\":\"phoenix\",\"event\":\"heartbeat\",\"payload\":{},\"ref\":\"still-here\"}");
             assertThat(reader.await(f -> f.contains("still-here"), java.time.Duration.ofSeconds(30))).contains("ok");
-            assertThat(server.server.broadcast("room:slow", "after", big)).isEqualTo(1);
+            assertThat(server.server.broadcast("room:slow", "after", BIG)).isEqualTo(1);
         }
+    }
+
+    @Test
+    void theOutgoingQueueIsBoundedInBytesNotOnlyInFrames() throws Exception {
+        try (var server = new TestServer(builder -> builder.maxQueuedFrames(1_000_000).maxQueuedBytes(1 << 20));
+             var reader = server.connect(null);
+             var stalled = new Socket()) {
+            joinBoth(server, reader, stalled);
+
+            // The kernel's socket buffers take a few MiB first; then 1 MiB of 64 KiB frames is the limit.
+            int rounds = broadcastUntilASlowConsumerIsDropped(server, 400);
+
+            assertThat(server.server.stats().slowConsumers()).isEqualTo(1);
+            assertThat(rounds).isLessThan(400);
+        }
+    }
+
+    private static void joinBoth(TestServer server, RawClient reader, Socket stalled) throws Exception {
+        stalled.setReceiveBufferSize(4096);
+        stalled.connect(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+        upgrade(stalled, server.port());
+        sendMaskedText(stalled.getOutputStream(), "{\"topic\":\"room:slow\",\"event\":\"phx_join\",\"payload\":{},\"ref\":1}");
+        reader.send("{\"topic\":\"room:slow\",\"event\":\"phx_join\",\"payload\":{},\"ref\":1}");
+        reader.await("phx_reply");
+        awaitJoined(server, 2);
+    }
+
+    private static int broadcastUntilASlowConsumerIsDropped(TestServer server, int maxRounds) {
+        int rounds = 0;
+        while (server.server.stats().slowConsumers() == 0 && rounds < maxRounds) {
+            server.server.broadcast("room:slow", "bulk", BIG);
+            rounds++;
+        }
+        return rounds;
     }
 
     private static void awaitJoined(TestServer server, int channels) throws InterruptedException {
@@ -48,7 +73,7 @@ class SlowConsumerTest {
         }
     }
 
-    private static void upgrade(Socket socket, int port) throws Exception {
+    static void upgrade(Socket socket, int port) throws Exception {
         String request = "GET /socket/websocket?token=t HTTP/1.1\r\nHost: 127.0.0.1:" + port
                 + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
@@ -62,7 +87,7 @@ class SlowConsumerTest {
     }
 
     /** One masked text frame, as RFC 6455 requires from clients (payloads under 126 bytes only). */
-    private static void sendMaskedText(OutputStream out, String text) throws Exception {
+    static void sendMaskedText(OutputStream out, String text) throws Exception {
         byte[] payload = text.getBytes(StandardCharsets.UTF_8);
         byte[] mask = new byte[4];
         ThreadLocalRandom.current().nextBytes(mask);

@@ -88,6 +88,30 @@ class UpgradeAuthenticationTest {
     }
 
     @Test
+    void anUpgradeFromAForeignOriginIsRefusedWith403BeforeTheAuthenticatorRuns() throws Exception {
+        var response = RawHttp.upgrade(server.port(), "/socket/websocket?token=t", "Origin: https://evil.example");
+
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(server.connects).isEmpty();
+    }
+
+    @Test
+    void anUpgradeWhoseOriginIsTheServersOwnHostIsAccepted() throws Exception {
+        var response = RawHttp.upgrade(server.port(), "/socket/websocket?token=t", "Origin: http://127.0.0.1:" + server.port());
+
+        assertThat(response.status()).isEqualTo(101);
+    }
+
+    @Test
+    void theOriginCheckCanBeTurnedOffForBrowserClientsOnOtherOrigins() throws Exception {
+        try (var open = new TestServer(builder -> builder.checkOrigin(false))) {
+            var response = RawHttp.upgrade(open.port(), "/socket/websocket?token=t", "Origin: https://app.example");
+
+            assertThat(response.status()).isEqualTo(101);
+        }
+    }
+
+    @Test
     void anUnknownPathIsNotFound() throws Exception {
         assertThat(RawHttp.upgrade(server.port(), "/nothing/websocket?token=t").status()).isEqualTo(404);
     }
