@@ -290,7 +290,8 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
 
     /**
      * A candidate the peer trickled (its SDP string). Also binds a channel on the connection's
-     * relay to server-reflexive, peer-reflexive and relayed candidates, so a relayed path can form.
+     * relay to server-reflexive, peer-reflexive and relayed candidates, so a relayed path can form;
+     * only to candidates the agent took, so a peer cannot use up the relay's channel numbers.
      * Returns false for an unknown connection or a string that is not a usable candidate.
      */
     public boolean addRemoteCandidate(C id, String candidate, long now) {
@@ -301,7 +302,9 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
             return false;
         }
         boolean added = connection.agent.addRemoteCandidate(parsed.candidate());
-        bindChannel(connection, parsed.candidate(), now);
+        if (added) {
+            bindChannel(connection, parsed.candidate(), now);
+        }
         connection.agent.handleTimeout(now);
         pump(connection, now);
         drainAllocations(now);

@@ -304,7 +304,7 @@ public final class TurnAllocation {
 
     private void onBindingSuccess(StunMessage response, InetSocketAddress from, InetSocketAddress local, long now) {
         Optional<StunAttribute.XorMappedAddress> mapped = response.first(StunAttribute.XorMappedAddress.class);
-        if (mapped.isPresent() && local != null) {
+        if (mapped.isPresent() && Candidate.isUsableAddress(mapped.get().address()) && local != null) {
             setServerReflexive(Candidate.serverReflexive(mapped.get().address(), local));
         }
         if (activeServer != null || releasing) {
@@ -329,12 +329,19 @@ public final class TurnAllocation {
         Candidate v4 = null;
         Candidate v6 = null;
         for (StunAttribute.XorRelayedAddress address : relayed) {
+            if (!Candidate.isUsableAddress(address.address())) {
+                continue;
+            }
             boolean ipv4 = address.address().getAddress() instanceof Inet4Address;
             if (ipv4 && v4 == null) {
                 v4 = Candidate.relayed(address.address());
             } else if (!ipv4 && v6 == null) {
                 v6 = Candidate.relayed(address.address());
             }
+        }
+        if (v4 == null && v6 == null) {
+            log.warn("relay {} allocated no address a candidate can have", activeServer);
+            return;
         }
         setRelayed(v4, v6);
         startLifetime(lifetime.get().seconds(), now);
