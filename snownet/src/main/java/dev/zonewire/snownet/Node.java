@@ -98,6 +98,8 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
     public static final int INNER_MTU = 1280;
     /** The largest UDP payload accepted: MTU + WireGuard (32) + NAT46 slack (20) + ChannelData (4). */
     public static final int MAX_DATAGRAM_PAYLOAD = 1336;
+    /** The longest IP packet {@link #encapsulate} takes: the MTU and NAT46's 20 bytes, what fits that datagram. */
+    public static final int MAX_PACKET = MAX_DATAGRAM_PAYLOAD - ChannelData.HEADER_LENGTH - 32;
     /** Room {@link #encapsulate} needs in front of an IP packet: a ChannelData and a WireGuard header. */
     public static final int HEADROOM = ChannelData.HEADER_LENGTH + WireGuardTunnel.HEADROOM;
     /** Room it needs after the packet: WireGuard padding and tag. */
@@ -524,13 +526,17 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
      * Encrypts the IP packet between the buffer's position and limit for connection {@code id}.
      * The buffer needs {@link #HEADROOM} bytes before the position and {@link #TAILROOM} after the
      * limit; on {@link Encapsulated.Send} it holds the datagram to send. While no way to the peer
-     * is known yet the packet is kept ({@link Encapsulated.Queued}) and sent once it is.
+     * is known yet the packet is kept ({@link Encapsulated.Queued}) and sent once it is. A packet
+     * longer than {@link #MAX_PACKET} is dropped: no peer would take the datagram.
      */
     public Encapsulated encapsulate(C id, ByteBuffer packet, long now) {
         lastNow = now;
         Connection<C, R> connection = connections.get(id);
         if (connection == null || !connection.isActive()) {
             return refused(DropReason.NOT_CONNECTED);
+        }
+        if (packet.remaining() > MAX_PACKET) {
+            return refused(DropReason.PACKET_TOO_LARGE);
         }
         markActivity(connection, now);
         InetSocketAddress endpoint = connection.peer.endpoint();
@@ -1097,7 +1103,9 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
 
     private void newIdentity(long now) {
         Instant wallClock = wallClockAtStart.plusNanos(now - monotonicAtStart);
-        tunnel = new WireGuardTunnel(PrivateKey.generate(random), TunnelSettings.DEFAULTS.withMtu(INNER_MTU), random,
+        // WireGuard pads to 16 bytes but not past this: a NAT46 packet of MAX_PACKET bytes must
+        // still fit the datagram the peer accepts.
+        tunnel = new WireGuardTunnel(PrivateKey.generate(random), TunnelSettings.DEFAULTS.withMtu(MAX_PACKET), random,
                 wallClock, now);
         software = "snownet; session=" + sessionId(tunnel.publicKey());
     }
