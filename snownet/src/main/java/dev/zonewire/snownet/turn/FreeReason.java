@@ -6,7 +6,7 @@ public enum FreeReason {
     NO_RESPONSE,
     /** The relay rejected our credentials. */
     AUTHENTICATION_FAILED,
-    /** The relay does not understand what we need (420 Unknown Attribute). */
+    /** The relay does not understand what we need (420 Unknown Attribute), or refuses every nonce it gives us. */
     PROTOCOL_FAILURE,
     /** We released it on shutdown. */
     RELEASED

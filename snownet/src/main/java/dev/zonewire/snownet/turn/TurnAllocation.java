@@ -406,7 +406,10 @@ public final class TurnAllocation {
             return;
         }
         if (request.nonceRetries() >= MAX_NONCE_RETRIES) {
-            log.warn("relay {} keeps rejecting our nonce", activeServer);
+            // Left alone, the request would be neither answered nor retried: a half-made allocation,
+            // or a channel stuck "being bound", that nothing ever frees.
+            log.warn("relay {} keeps rejecting our nonce; giving up its allocation", activeServer);
+            fail(FreeReason.PROTOCOL_FAILURE);
             return;
         }
         nonce = newNonce.get();
