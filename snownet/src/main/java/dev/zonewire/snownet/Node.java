@@ -235,12 +235,10 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
             return;
         }
         relayByAddress.values().removeIf(id::equals);
-        for (boolean ipv4 : new boolean[] {true, false}) {
-            allocation.relayed(ipv4).ifPresent(relayed -> {
-                for (Connection<C, R> connection : connections.values()) {
-                    withdrawLocal(connection, relayed);
-                }
-            });
+        for (Candidate relayed : allocation.relayedCandidates()) {
+            for (Connection<C, R> connection : connections.values()) {
+                withdrawLocal(connection, relayed);
+            }
         }
         for (Connection<C, R> connection : connections.values()) {
             if (id.equals(connection.relay)) {
@@ -900,8 +898,9 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
         if (allocation == null) {
             return;
         }
-        allocation.relayed(true).ifPresent(candidate -> offerLocal(connection, candidate));
-        allocation.relayed(false).ifPresent(candidate -> offerLocal(connection, candidate));
+        for (Candidate relayed : allocation.relayedCandidates()) {
+            offerLocal(connection, relayed);
+        }
     }
 
     private void bindChannel(Connection<C, R> connection, Candidate remote, long now) {
@@ -938,8 +937,9 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
         }
         TurnAllocation old = connection.relay == null ? null : allocations.get(connection.relay);
         if (old != null) {
-            old.relayed(true).ifPresent(candidate -> withdrawLocal(connection, candidate));
-            old.relayed(false).ifPresent(candidate -> withdrawLocal(connection, candidate));
+            for (Candidate relayed : old.relayedCandidates()) {
+                withdrawLocal(connection, relayed);
+            }
         }
         log.info("{}: now using relay {}", connection.id, next);
         connection.relay = next;

@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,6 +133,11 @@ public final class TurnAllocation {
 
     public Optional<Candidate> relayed(boolean ipv4) {
         return Optional.ofNullable(ipv4 ? relayed4 : relayed6);
+    }
+
+    /** Our relayed candidates on this relay, IPv4 first: none, one or two. */
+    public List<Candidate> relayedCandidates() {
+        return Stream.of(relayed4, relayed6).filter(Objects::nonNull).toList();
     }
 
     public boolean hasAllocation() {
