@@ -98,8 +98,8 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
     public static final int INNER_MTU = 1280;
     /** The largest UDP payload accepted: MTU + WireGuard (32) + NAT46 slack (20) + ChannelData (4). */
     public static final int MAX_DATAGRAM_PAYLOAD = 1336;
-    /** The longest IP packet {@link #encapsulate} takes: the MTU and NAT46's 20 bytes, what fits that datagram. */
-    public static final int MAX_PACKET = MAX_DATAGRAM_PAYLOAD - ChannelData.HEADER_LENGTH - 32;
+    /** The longest IP packet {@link #encapsulate} takes: the MTU and NAT46's 20 bytes. */
+    public static final int MAX_PACKET = INNER_MTU + 20;
     /** Room {@link #encapsulate} needs in front of an IP packet: a ChannelData and a WireGuard header. */
     public static final int HEADROOM = ChannelData.HEADER_LENGTH + WireGuardTunnel.HEADROOM;
     /** Room it needs after the packet: WireGuard padding and tag. */

@@ -330,6 +330,7 @@ public final class TurnAllocation {
         List<StunAttribute.XorRelayedAddress> relayed = response.all(StunAttribute.XorRelayedAddress.class);
         if (lifetime.isEmpty() || relayed.isEmpty()) {
             log.warn("relay {} sent an ALLOCATE success without LIFETIME or XOR-RELAYED-ADDRESS", activeServer);
+            fail(FreeReason.PROTOCOL_FAILURE);
             return;
         }
         Candidate v4 = null;
@@ -347,6 +348,7 @@ public final class TurnAllocation {
         }
         if (v4 == null && v6 == null) {
             log.warn("relay {} allocated no address a candidate can have", activeServer);
+            fail(FreeReason.PROTOCOL_FAILURE);
             return;
         }
         setRelayed(v4, v6);

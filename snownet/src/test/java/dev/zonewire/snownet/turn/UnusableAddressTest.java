@@ -16,7 +16,7 @@ import dev.zonewire.stun.StunMethod;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
-/** A relay's answer naming an address no candidate can have (port 0) is survived, and the address ignored. */
+/** A relay's answer naming an address no candidate can have (port 0) is survived: the address is ignored. */
 class UnusableAddressTest {
     private final TurnHarness harness = TurnHarness.deadRelay();
 
@@ -44,7 +44,7 @@ class UnusableAddressTest {
     }
 
     @Test
-    void anAllocateAnswerWithARelayedPortZeroGivesNoRelayedCandidate() {
+    void anAllocateAnswerWithOnlyARelayedPortZeroEndsTheAllocation() {
         StunMessage binding = lastSent(StunMethod.BINDING);
         fromRelay(StunMessage.successResponse(StunMethod.BINDING, binding.transactionId())
                 .add(new StunAttribute.XorMappedAddress(CLIENT)).build(), MessageProtection.NONE);
@@ -60,6 +60,7 @@ class UnusableAddressTest {
                 .add(new StunAttribute.Lifetime(600)).build(), MessageProtection.integrity(key));
 
         assertThat(harness.allocation.hasAllocation()).isFalse();
+        assertThat(harness.allocation.freeReason()).contains(FreeReason.PROTOCOL_FAILURE);
         assertThat(harness.events).noneMatch(event -> event instanceof TurnEvent.CandidateAdded added
                 && added.candidate().kind() == Candidate.Kind.RELAYED);
     }
