@@ -16,7 +16,10 @@ import dev.zonewire.stun.StunMethod;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
-/** A relay's answer naming an address no candidate can have (port 0) is survived: the address is ignored. */
+/**
+ * A relay's answer naming an address no candidate can have (port 0) is survived: the address is
+ * ignored, and an allocation left without a usable relayed address ends.
+ */
 class UnusableAddressTest {
     private final TurnHarness harness = TurnHarness.deadRelay();
 
