@@ -512,7 +512,7 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
     }
 
     private static boolean isUsableLocalAddress(InetSocketAddress local) {
-        if (local == null || local.isUnresolved() || local.getPort() == 0 || local.getAddress().isAnyLocalAddress()) {
+        if (!Candidate.isUsableAddress(local) || local.getAddress().isAnyLocalAddress()) {
             return false;
         }
         return !(local.getAddress() instanceof Inet4Address && local.getAddress().isLinkLocalAddress());
