@@ -12,6 +12,8 @@ public enum DropReason {
     UNHANDLED_STUN,
     /** Not STUN, and WireGuard refused it (the tunnel's own counters say why). */
     REJECTED_BY_WIREGUARD,
+    /** An IP packet longer than the tunnel carries ({@link Node#MAX_PACKET}). */
+    PACKET_TOO_LARGE,
     /** An IP packet for a connection that does not exist or has failed. */
     NOT_CONNECTED,
     /** There is no way to the peer right now, e.g. no channel on the relay yet. */

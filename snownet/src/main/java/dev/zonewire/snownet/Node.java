@@ -98,6 +98,8 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
     public static final int INNER_MTU = 1280;
     /** The largest UDP payload accepted: MTU + WireGuard (32) + NAT46 slack (20) + ChannelData (4). */
     public static final int MAX_DATAGRAM_PAYLOAD = 1336;
+    /** The longest IP packet {@link #encapsulate} takes: the MTU and NAT46's 20 bytes. */
+    public static final int MAX_PACKET = INNER_MTU + 20;
     /** Room {@link #encapsulate} needs in front of an IP packet: a ChannelData and a WireGuard header. */
     public static final int HEADROOM = ChannelData.HEADER_LENGTH + WireGuardTunnel.HEADROOM;
     /** Room it needs after the packet: WireGuard padding and tag. */
@@ -233,12 +235,10 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
             return;
         }
         relayByAddress.values().removeIf(id::equals);
-        for (boolean ipv4 : new boolean[] {true, false}) {
-            allocation.relayed(ipv4).ifPresent(relayed -> {
-                for (Connection<C, R> connection : connections.values()) {
-                    withdrawLocal(connection, relayed);
-                }
-            });
+        for (Candidate relayed : allocation.relayedCandidates()) {
+            for (Connection<C, R> connection : connections.values()) {
+                withdrawLocal(connection, relayed);
+            }
         }
         for (Connection<C, R> connection : connections.values()) {
             if (id.equals(connection.relay)) {
@@ -290,7 +290,8 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
 
     /**
      * A candidate the peer trickled (its SDP string). Also binds a channel on the connection's
-     * relay to server-reflexive, peer-reflexive and relayed candidates, so a relayed path can form.
+     * relay to server-reflexive, peer-reflexive and relayed candidates, so a relayed path can form;
+     * only to candidates the agent took, so a peer cannot use up the relay's channel numbers.
      * Returns false for an unknown connection or a string that is not a usable candidate.
      */
     public boolean addRemoteCandidate(C id, String candidate, long now) {
@@ -301,7 +302,9 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
             return false;
         }
         boolean added = connection.agent.addRemoteCandidate(parsed.candidate());
-        bindChannel(connection, parsed.candidate(), now);
+        if (added) {
+            bindChannel(connection, parsed.candidate(), now);
+        }
         connection.agent.handleTimeout(now);
         pump(connection, now);
         drainAllocations(now);
@@ -509,7 +512,7 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
     }
 
     private static boolean isUsableLocalAddress(InetSocketAddress local) {
-        if (local == null || local.isUnresolved() || local.getPort() == 0 || local.getAddress().isAnyLocalAddress()) {
+        if (!Candidate.isUsableAddress(local) || local.getAddress().isAnyLocalAddress()) {
             return false;
         }
         return !(local.getAddress() instanceof Inet4Address && local.getAddress().isLinkLocalAddress());
@@ -521,13 +524,17 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
      * Encrypts the IP packet between the buffer's position and limit for connection {@code id}.
      * The buffer needs {@link #HEADROOM} bytes before the position and {@link #TAILROOM} after the
      * limit; on {@link Encapsulated.Send} it holds the datagram to send. While no way to the peer
-     * is known yet the packet is kept ({@link Encapsulated.Queued}) and sent once it is.
+     * is known yet the packet is kept ({@link Encapsulated.Queued}) and sent once it is. A packet
+     * longer than {@link #MAX_PACKET} is dropped: no peer would take the datagram.
      */
     public Encapsulated encapsulate(C id, ByteBuffer packet, long now) {
         lastNow = now;
         Connection<C, R> connection = connections.get(id);
         if (connection == null || !connection.isActive()) {
             return refused(DropReason.NOT_CONNECTED);
+        }
+        if (packet.remaining() > MAX_PACKET) {
+            return refused(DropReason.PACKET_TOO_LARGE);
         }
         markActivity(connection, now);
         InetSocketAddress endpoint = connection.peer.endpoint();
@@ -891,8 +898,9 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
         if (allocation == null) {
             return;
         }
-        allocation.relayed(true).ifPresent(candidate -> offerLocal(connection, candidate));
-        allocation.relayed(false).ifPresent(candidate -> offerLocal(connection, candidate));
+        for (Candidate relayed : allocation.relayedCandidates()) {
+            offerLocal(connection, relayed);
+        }
     }
 
     private void bindChannel(Connection<C, R> connection, Candidate remote, long now) {
@@ -929,8 +937,9 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
         }
         TurnAllocation old = connection.relay == null ? null : allocations.get(connection.relay);
         if (old != null) {
-            old.relayed(true).ifPresent(candidate -> withdrawLocal(connection, candidate));
-            old.relayed(false).ifPresent(candidate -> withdrawLocal(connection, candidate));
+            for (Candidate relayed : old.relayedCandidates()) {
+                withdrawLocal(connection, relayed);
+            }
         }
         log.info("{}: now using relay {}", connection.id, next);
         connection.relay = next;
@@ -1094,7 +1103,9 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
 
     private void newIdentity(long now) {
         Instant wallClock = wallClockAtStart.plusNanos(now - monotonicAtStart);
-        tunnel = new WireGuardTunnel(PrivateKey.generate(random), TunnelSettings.DEFAULTS.withMtu(INNER_MTU), random,
+        // WireGuard pads to 16 bytes but not past this: a NAT46 packet of MAX_PACKET bytes must
+        // still fit the datagram the peer accepts.
+        tunnel = new WireGuardTunnel(PrivateKey.generate(random), TunnelSettings.DEFAULTS.withMtu(MAX_PACKET), random,
                 wallClock, now);
         software = "snownet; session=" + sessionId(tunnel.publicKey());
     }

@@ -152,8 +152,17 @@ public record Candidate(Kind kind, InetSocketAddress address, InetSocketAddress 
         return true;
     }
 
+    /**
+     * Whether a candidate can have this address: an IP address and a non-zero port. Addresses a
+     * peer or a relay reports (XOR-MAPPED-ADDRESS, a datagram's source) must be checked with this
+     * before they become candidates.
+     */
+    public static boolean isUsableAddress(InetSocketAddress address) {
+        return address != null && !address.isUnresolved() && address.getPort() != 0;
+    }
+
     private static void requireUsable(InetSocketAddress address) {
-        if (address == null || address.isUnresolved() || address.getPort() == 0) {
+        if (!isUsableAddress(address)) {
             throw new IllegalArgumentException("a candidate needs an IP address and a non-zero port");
         }
     }

@@ -251,7 +251,7 @@ public final class IceAgent {
         }
         Optional<StunAttribute.Priority> priority = request.first(StunAttribute.Priority.class);
         Candidate local = localByBase(destination);
-        if (priority.isEmpty() || local == null) {
+        if (priority.isEmpty() || local == null || !Candidate.isUsableAddress(from)) {
             return true;
         }
         if (!resolveRoleConflict(request, from, local)) {
@@ -616,6 +616,9 @@ public final class IceAgent {
     }
 
     private void learnLocalPeerReflexive(InetSocketAddress mapped, CandidatePair pair) {
+        if (!Candidate.isUsableAddress(mapped)) {
+            return;
+        }
         for (Candidate local : localCandidates) {
             if (local.address().equals(mapped)) {
                 return;

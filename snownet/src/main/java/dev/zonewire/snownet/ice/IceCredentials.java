@@ -16,10 +16,15 @@ public record IceCredentials(String ufrag, Secret password) {
     private static final int PASSWORD_LENGTH = 22;
     /** SDP allows up to 256 characters for both (RFC 8839 section 5.4). */
     private static final int MAX_LENGTH = 256;
+    /**
+     * One less for the ufrag: a check's USERNAME is both ufrags and a colon, and STUN carries at
+     * most 512 bytes there; two of 256 would make checks that cannot be sent.
+     */
+    private static final int MAX_UFRAG_LENGTH = 255;
 
     public IceCredentials {
-        if (!Candidate.isIceString(ufrag, MAX_LENGTH) || ufrag.length() < UFRAG_LENGTH) {
-            throw new IllegalArgumentException("an ICE ufrag is 4-256 ice-chars");
+        if (!Candidate.isIceString(ufrag, MAX_UFRAG_LENGTH) || ufrag.length() < UFRAG_LENGTH) {
+            throw new IllegalArgumentException("an ICE ufrag is 4-255 ice-chars");
         }
         Objects.requireNonNull(password, "password");
         if (!Candidate.isIceString(password.expose(), MAX_LENGTH) || password.length() < PASSWORD_LENGTH) {

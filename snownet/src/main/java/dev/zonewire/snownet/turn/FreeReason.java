@@ -6,7 +6,10 @@ public enum FreeReason {
     NO_RESPONSE,
     /** The relay rejected our credentials. */
     AUTHENTICATION_FAILED,
-    /** The relay does not understand what we need (420 Unknown Attribute). */
+    /**
+     * The relay does not understand what we need (420 Unknown Attribute), refuses every nonce it
+     * gives us, or allocated without a lifetime or a usable relayed address.
+     */
     PROTOCOL_FAILURE,
     /** We released it on shutdown. */
     RELEASED

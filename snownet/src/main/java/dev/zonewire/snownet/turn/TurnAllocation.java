@@ -27,6 +27,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -132,6 +133,11 @@ public final class TurnAllocation {
 
     public Optional<Candidate> relayed(boolean ipv4) {
         return Optional.ofNullable(ipv4 ? relayed4 : relayed6);
+    }
+
+    /** Our relayed candidates on this relay, IPv4 first: none, one or two. */
+    public List<Candidate> relayedCandidates() {
+        return Stream.of(relayed4, relayed6).filter(Objects::nonNull).toList();
     }
 
     public boolean hasAllocation() {
@@ -304,7 +310,7 @@ public final class TurnAllocation {
 
     private void onBindingSuccess(StunMessage response, InetSocketAddress from, InetSocketAddress local, long now) {
         Optional<StunAttribute.XorMappedAddress> mapped = response.first(StunAttribute.XorMappedAddress.class);
-        if (mapped.isPresent() && local != null) {
+        if (mapped.isPresent() && Candidate.isUsableAddress(mapped.get().address()) && local != null) {
             setServerReflexive(Candidate.serverReflexive(mapped.get().address(), local));
         }
         if (activeServer != null || releasing) {
@@ -324,17 +330,26 @@ public final class TurnAllocation {
         List<StunAttribute.XorRelayedAddress> relayed = response.all(StunAttribute.XorRelayedAddress.class);
         if (lifetime.isEmpty() || relayed.isEmpty()) {
             log.warn("relay {} sent an ALLOCATE success without LIFETIME or XOR-RELAYED-ADDRESS", activeServer);
+            fail(FreeReason.PROTOCOL_FAILURE);
             return;
         }
         Candidate v4 = null;
         Candidate v6 = null;
         for (StunAttribute.XorRelayedAddress address : relayed) {
+            if (!Candidate.isUsableAddress(address.address())) {
+                continue;
+            }
             boolean ipv4 = address.address().getAddress() instanceof Inet4Address;
             if (ipv4 && v4 == null) {
                 v4 = Candidate.relayed(address.address());
             } else if (!ipv4 && v6 == null) {
                 v6 = Candidate.relayed(address.address());
             }
+        }
+        if (v4 == null && v6 == null) {
+            log.warn("relay {} allocated no address a candidate can have", activeServer);
+            fail(FreeReason.PROTOCOL_FAILURE);
+            return;
         }
         setRelayed(v4, v6);
         startLifetime(lifetime.get().seconds(), now);
@@ -399,7 +414,10 @@ public final class TurnAllocation {
             return;
         }
         if (request.nonceRetries() >= MAX_NONCE_RETRIES) {
-            log.warn("relay {} keeps rejecting our nonce", activeServer);
+            // Left alone, the request would be neither answered nor retried: a half-made allocation,
+            // or a channel stuck "being bound", that nothing ever frees.
+            log.warn("relay {} keeps rejecting our nonce; giving up its allocation", activeServer);
+            fail(FreeReason.PROTOCOL_FAILURE);
             return;
         }
         nonce = newNonce.get();

@@ -2,6 +2,7 @@ package dev.zonewire.snownet.turn;
 
 import dev.zonewire.common.Secret;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 
 /**
@@ -12,8 +13,9 @@ public record TurnCredentials(String username, Secret password, String realm) {
     public static final String FIREZONE_REALM = "firezone";
 
     public TurnCredentials {
-        if (username == null || username.isEmpty() || username.length() > 512) {
-            throw new IllegalArgumentException("a TURN username has 1-512 characters");
+        // STUN's USERNAME carries at most 512 bytes: a longer one would only fail once signing starts.
+        if (username == null || username.isEmpty() || username.getBytes(StandardCharsets.UTF_8).length > 512) {
+            throw new IllegalArgumentException("a TURN username has 1-512 bytes");
         }
         Objects.requireNonNull(password, "password");
         if (realm == null || realm.isEmpty() || realm.length() > 127) {

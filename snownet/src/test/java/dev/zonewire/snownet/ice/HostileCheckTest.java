@@ -69,6 +69,18 @@ class HostileCheckTest {
     }
 
     @Test
+    void anAuthenticCheckFromPortZeroIsDroppedWithoutAnAnswer() {
+        AgentPair pair = started();
+        IntegrityKey key = IntegrityKey.shortTerm(AgentPair.RIGHT_CREDENTIALS.password());
+
+        boolean ours = pair.right.handleStun(check("rIgh:lEft", key, true), address("192.0.2.1", 0), RIGHT_HOST, pair.now);
+
+        assertThat(ours).isTrue();
+        assertThat(pair.right.pollTransmit()).isNull();
+        assertThat(pair.right.remoteCandidates()).isEmpty();
+    }
+
+    @Test
     void aCheckToAnAddressThatIsNotOurCandidateIsDropped() {
         AgentPair pair = started();
         IntegrityKey key = IntegrityKey.shortTerm(AgentPair.RIGHT_CREDENTIALS.password());
@@ -103,6 +115,25 @@ class HostileCheckTest {
         assertThat(pair.left.handleStun(received, RIGHT_HOST, LEFT_HOST, pair.now)).isFalse();
         pair.advanceMillis(1);
         assertThat(pair.left.state()).isEqualTo(IceState.CHECKING);
+    }
+
+    @Test
+    void anAuthenticAnswerMappingUsToPortZeroStillCountsButTeachesNoCandidate() {
+        AgentPair pair = AgentPair.controllingAndControlled().withHosts();
+        pair.lose = packet -> true;
+        pair.advanceMillis(1);
+        ReceivedStunMessage sentCheck = ConnectivityCheckFormatTest.decode(pair.sent.getFirst().bytes());
+        StunMessage answer = StunMessage.successResponse(StunMethod.BINDING, sentCheck.message().transactionId())
+                .add(new StunAttribute.XorMappedAddress(address("203.0.113.9", 0))).build();
+        ReceivedStunMessage received = ConnectivityCheckFormatTest.decode(StunEncoder.encode(answer,
+                MessageProtection.integrity(IntegrityKey.shortTerm(AgentPair.RIGHT_CREDENTIALS.password())).withFingerprint()));
+
+        boolean ours = pair.left.handleStun(received, RIGHT_HOST, LEFT_HOST, pair.now);
+
+        assertThat(ours).isTrue();
+        assertThat(pair.left.localPeerReflexiveCandidates()).isEmpty();
+        pair.advanceMillis(1);
+        assertThat(pair.left.state()).isEqualTo(IceState.CONNECTED);
     }
 
     @Test

@@ -39,6 +39,21 @@ class ConnectionLifecycleTest {
     }
 
     @Test
+    void aPacketLongerThanTheTunnelCarriesIsDroppedRatherThanKeptForLater() {
+        Scenario scenario = new Scenario(53, Nat.Kind.PORT_RESTRICTED, Nat.Kind.PORT_RESTRICTED, 1).withRelays();
+        scenario.run(Duration.ofMillis(500));
+        scenario.authorizeFlow();
+        ByteBuffer oversized = ByteBuffer.allocate(Node.HEADROOM + 1500 + Node.TAILROOM);
+        oversized.position(Node.HEADROOM).limit(Node.HEADROOM + Node.MAX_PACKET + 1);
+
+        Encapsulated result = scenario.client.node.encapsulate(Scenario.CLIENT_CONNECTION, oversized, scenario.now);
+
+        assertThat(result).isEqualTo(new Encapsulated.Dropped(DropReason.PACKET_TOO_LARGE));
+        assertThat(scenario.runUntil(scenario::bothEstablished, Duration.ofSeconds(5))).isTrue();
+        assertThat(scenario.pingRoundTrips(1, Duration.ofMillis(100))).isEqualTo(1);
+    }
+
+    @Test
     void upsertingTheSameCredentialsAgainKeepsTheConnection() {
         Scenario scenario = established();
         IceCredentials sameLocal = scenario.lastGatewayCredentials;

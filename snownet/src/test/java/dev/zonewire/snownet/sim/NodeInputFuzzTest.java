@@ -49,8 +49,8 @@ class NodeInputFuzzTest {
         int shape = data.consumeInt(0, 3);
         InetSocketAddress from = switch (sender) {
             case 0 -> RELAY;
-            case 1 -> new InetSocketAddress(InetAddress.ofLiteral("198.51.100.101"), data.consumeInt(1, 65535));
-            case 2 -> new InetSocketAddress(InetAddress.ofLiteral("198.51.100.2"), data.consumeInt(1, 65535));
+            case 1 -> new InetSocketAddress(InetAddress.ofLiteral("198.51.100.101"), data.consumeInt(0, 65535));
+            case 2 -> new InetSocketAddress(InetAddress.ofLiteral("198.51.100.2"), data.consumeInt(0, 65535));
             default -> new InetSocketAddress(InetAddress.ofLiteral("192.0.2.1"), 9);
         };
         byte[] bytes = switch (shape) {
@@ -93,7 +93,7 @@ class NodeInputFuzzTest {
                 case 3 -> new StunAttribute.UseCandidate();
                 case 4 -> new StunAttribute.ErrorCode(data.consumeInt(300, 699), "x");
                 case 5 -> new StunAttribute.XorMappedAddress(new InetSocketAddress(InetAddress.ofLiteral("198.51.100.2"),
-                        data.consumeInt(1, 65535)));
+                        data.consumeInt(0, 65535)));
                 default -> new StunAttribute.Unknown(data.consumeInt(0, 0xFFFF), data.consumeBytes(16));
             });
         }

@@ -79,9 +79,14 @@ final class SimNode implements SimNetwork.Endpoint {
 
     /** Sends an ICMP echo request with this sequence number through the tunnel to the peer. */
     void ping(String connection, int sequence, long now) {
+        ping(connection, sequence, 56, now);
+    }
+
+    /** A ping with {@code payloadLength} bytes of ICMP payload: an IPv4 packet 28 bytes longer. */
+    void ping(String connection, int sequence, int payloadLength, long now) {
         buffer.clear();
         int length = PacketBuilder.icmpEchoRequest(buffer, Node.HEADROOM, CLIENT_TUNNEL_IP, GATEWAY_RESOURCE_IP, 7,
-                sequence, ByteBuffer.wrap(new byte[56]));
+                sequence, ByteBuffer.wrap(new byte[payloadLength]));
         sendIp(connection, Node.HEADROOM, length, now);
     }
 

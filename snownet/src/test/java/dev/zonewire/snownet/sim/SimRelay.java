@@ -85,6 +85,10 @@ public final class SimRelay implements SimNetwork.Endpoint {
         return server.allocationCount();
     }
 
+    public int boundChannelCount() {
+        return server.boundChannelCount();
+    }
+
     private void flush(long now) {
         while (server.pollEvent() != null) {
             // Allocation ports need no sockets here: every datagram to the relay's IP reaches receive().

@@ -50,4 +50,23 @@ class TrickleTest {
         assertThat(scenario.clientPath().relay()).isNotNull().isNotEqualTo(removed);
         assertThat(scenario.pingRoundTrips(5, Duration.ofMillis(100))).isEqualTo(5);
     }
+
+    @Test
+    void aPeerTricklingEndlessCandidatesGetsNoMoreChannelsThanCandidatesItMayHave() {
+        Scenario scenario = new Scenario(63, null, null, 1).withRelays();
+        scenario.authorizeFlow();
+        assertThat(scenario.runUntil(scenario::bothEstablished, Duration.ofSeconds(5))).isTrue();
+        SimRelay relay = scenario.relays.getFirst();
+        int channelsBefore = relay.boundChannelCount();
+
+        for (int port = 20000; port < 20300; port++) {
+            scenario.gateway.node.addRemoteCandidate(Scenario.GATEWAY_CONNECTION,
+                    "candidate:1 1 udp 1694498559 203.0.113.7 " + port + " typ srflx", scenario.now);
+        }
+        scenario.gateway.flush(scenario.now);
+        scenario.run(Duration.ofSeconds(2));
+
+        int maxRemoteCandidates = 64;
+        assertThat(relay.boundChannelCount() - channelsBefore).isLessThanOrEqualTo(maxRemoteCandidates);
+    }
 }

@@ -3,6 +3,7 @@ package dev.zonewire.snownet.turn;
 import static dev.zonewire.snownet.turn.TurnHarness.PEER;
 import static dev.zonewire.snownet.turn.TurnHarness.address;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.zonewire.common.Secret;
 import dev.zonewire.stun.StunAttribute;
@@ -53,6 +54,14 @@ class AuthenticationTest {
             assertThat(harness.allocation.canSendTo(address("198.51.100.3", 50000 + i), harness.now)).isTrue();
         }
         assertThat(harness.allocation.canSendTo(PEER, harness.now)).isTrue();
+    }
+
+    @Test
+    void aUsernameTooLongForStunIsRefusedUpFrontNotWhenTheFirstSignedRequestIsMade() {
+        String username = "\u00e9".repeat(300);
+
+        assertThatThrownBy(() -> new TurnCredentials(username, Secret.of("password"), TurnCredentials.FIREZONE_REALM))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

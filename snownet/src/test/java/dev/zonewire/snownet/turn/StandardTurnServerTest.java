@@ -91,6 +91,22 @@ class StandardTurnServerTest {
     }
 
     @Test
+    void aRelayThatRefusesEveryNonceItGivesIsGivenUpRatherThanLeftHalfAllocated() {
+        StunMessage request = answerBindingAndGetAllocate();
+
+        for (int i = 0; i <= TurnAllocation.MAX_NONCE_RETRIES; i++) {
+            answer(challenge(request, i == 0 ? StunErrorCode.UNAUTHORIZED : StunErrorCode.STALE_NONCE, "n" + i), false);
+            TurnTransmit next = allocation.pollTransmit();
+            if (next == null) {
+                break;
+            }
+            request = TurnHarness.decode(next.payload());
+        }
+
+        assertThat(allocation.freeReason()).contains(FreeReason.PROTOCOL_FAILURE);
+    }
+
+    @Test
     void anUnsigned401ToARequestThatHadANonceMeansTheCredentialsAreWrong() {
         StunMessage allocate = answerBindingAndGetAllocate();
         answer(challenge(allocate, StunErrorCode.UNAUTHORIZED, "n1"), false);

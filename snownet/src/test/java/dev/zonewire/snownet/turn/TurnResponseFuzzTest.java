@@ -71,6 +71,6 @@ class TurnResponseFuzzTest {
 
     private static InetSocketAddress address(FuzzedDataProvider data) {
         return new InetSocketAddress(InetAddress.ofLiteral(data.consumeBoolean() ? "198.51.100.101" : "2001:db8::101"),
-                data.consumeInt(1, 65535));
+                data.consumeInt(0, 65535));
     }
 }
