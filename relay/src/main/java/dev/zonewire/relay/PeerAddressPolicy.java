@@ -7,14 +7,14 @@ import java.net.InetSocketAddress;
 import java.util.Arrays;
 
 /**
- * Which peers a client may bind a channel to (RFC 8656 section 21: a relay may refuse peers with
- * 403). Refused: addresses that no real peer has and that would turn the relay against its own
- * host or network: unspecified, multicast, limited broadcast, link-local, IPv4-mapped or
- * IPv4-compatible IPv6 (which an IPv6 socket would send to an IPv4 address), port 0, loopback,
- * and the relay's own public addresses outside the allocation port range (its listen port
- * among them, which would let relayed data pose as a client). Another allocation on this relay
- * stays a valid peer: Firezone's client and gateway often allocate on the same relay. Loopback
- * is allowed only on a relay whose own public address is loopback, one for local testing.
+ * Which peers a client may bind a channel to; RFC 8656 (sections 9.1 and 11.2) lets a relay
+ * refuse a peer with 403. Refused: addresses no real peer has, or that would turn the relay
+ * against its own host: unspecified, multicast, limited broadcast, link-local, IPv6 addresses
+ * embedding an IPv4 one, port 0, loopback, and the relay's own public addresses outside the
+ * allocation port range (its listen port among them, where relayed data would pose as a client).
+ * Another allocation on this relay stays a valid peer: Firezone's client and gateway often
+ * allocate on the same relay. Loopback is allowed only on a relay whose own public address is
+ * loopback, one for local testing.
  */
 final class PeerAddressPolicy {
     private static final byte[] LIMITED_BROADCAST = {(byte) 255, (byte) 255, (byte) 255, (byte) 255};
