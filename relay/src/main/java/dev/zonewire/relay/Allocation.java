@@ -12,7 +12,7 @@ import java.util.Map;
  * bindings. The client's transport address identifies it; the relay's side of the 5-tuple is
  * fixed. The channel tables are made on the first ChannelBind, so an idle allocation stays small.
  */
-final class Allocation {
+final class Allocation extends Deadlines.Target {
     final InetSocketAddress client;
     /** The client's IP address bytes, made once so that relaying needs no copy of them. */
     final byte[] clientAddress;
@@ -21,7 +21,6 @@ final class Allocation {
     boolean ipv4;
     boolean ipv6;
     long expiresAt;
-    boolean live = true;
     private ChannelTable channels;
     private Map<InetSocketAddress, ChannelBinding> byPeer;
 

@@ -26,7 +26,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
@@ -53,6 +52,7 @@ public final class RelayServer {
     private final StampSecret secret;
     private final RandomGenerator random;
     private final Nonces nonces;
+    private final PeerAddressPolicy peerPolicy;
     private final Map<InetSocketAddress, Allocation> allocationsByClient = new HashMap<>();
     private final Allocation[] allocationsByPort = new Allocation[65536];
     private final ArrayDeque<Transmit> transmits = new ArrayDeque<>();
@@ -72,6 +72,7 @@ public final class RelayServer {
         this.config = config;
         this.secret = secret;
         this.random = random;
+        this.peerPolicy = new PeerAddressPolicy(config);
         byte[] nonceKey = new byte[32];
         random.nextBytes(nonceKey);
         this.nonces = new Nonces(nonceKey, config.nonceLifetime().toNanos(), config.nonceTableCapacity());
@@ -128,14 +129,11 @@ public final class RelayServer {
 
     /** Expires allocations and channels whose time has come. */
     public void handleTimeout(long nowNanos) {
-        for (Deadlines.Deadline due = deadlines.pollDue(nowNanos); due != null; due = deadlines.pollDue(nowNanos)) {
-            long at = due.at();
-            switch (due.target()) {
-                case Allocation allocation when isCurrent(allocation, at) -> free(allocation);
-                case ChannelBinding binding when isCurrentExpiry(binding, at) -> unbind(binding);
-                case ChannelBinding binding when isCurrentCooldownEnd(binding, at) -> delete(binding);
-                default -> {
-                }
+        for (Deadlines.Target due = deadlines.pollDue(nowNanos); due != null; due = deadlines.pollDue(nowNanos)) {
+            switch (due) {
+                case Allocation allocation -> free(allocation);
+                case ChannelBinding binding when binding.bound -> unbind(binding);
+                case ChannelBinding binding -> delete(binding);
             }
         }
     }
@@ -166,11 +164,7 @@ public final class RelayServer {
 
     /** The next instant {@link #handleTimeout} has work, or {@link Long#MAX_VALUE}. */
     public long pollTimeout() {
-        Deadlines.Deadline next;
-        while ((next = deadlines.peek()) != null && !isLive(next)) {
-            deadlines.poll();
-        }
-        return next == null ? Long.MAX_VALUE : next.at();
+        return deadlines.next();
     }
 
     /** The next STUN message to send, or null. */
@@ -207,6 +201,11 @@ public final class RelayServer {
     /** Channels that relay data now (not those in their cooldown). */
     public int boundChannelCount() {
         return boundChannels;
+    }
+
+    /** How many expiry instants are queued (one per allocation and channel at most). */
+    int scheduledDeadlines() {
+        return deadlines.size();
     }
 
     public StampSecret stampSecret() {
@@ -442,7 +441,7 @@ public final class RelayServer {
                 nowNanos + TimeUnit.SECONDS.toNanos(lifetimeSeconds), createdBy);
         allocationsByClient.put(client, allocation);
         allocationsByPort[port] = allocation;
-        deadlines.add(allocation.expiresAt, allocation);
+        deadlines.schedule(allocation, allocation.expiresAt);
         counters.allocationsCreated++;
         if (ipv4) {
             events.add(new RelayEvent.AllocationCreated(port, AddressFamily.IPV4, client));
@@ -528,7 +527,7 @@ public final class RelayServer {
         }
         long lifetime = effectiveLifetime(request);
         allocation.expiresAt = nowNanos + TimeUnit.SECONDS.toNanos(lifetime);
-        deadlines.add(allocation.expiresAt, allocation);
+        deadlines.schedule(allocation, allocation.expiresAt);
         responder.success(new StunAttribute.Lifetime(lifetime));
     }
 
@@ -570,6 +569,10 @@ public final class RelayServer {
                 return;
             }
         }
+        if (!peers.stream().allMatch(peer -> peerPolicy.allows(peer.address()))) {
+            responder.error(StunErrorCode.FORBIDDEN);
+            return;
+        }
         responder.success();
     }
 
@@ -583,6 +586,10 @@ public final class RelayServer {
         int number = request.first(StunAttribute.ChannelNumber.class).orElseThrow().number();
         if (!allocation.supports(AddressFamily.of(peer.getAddress()))) {
             responder.error(StunErrorCode.PEER_ADDRESS_FAMILY_MISMATCH);
+            return;
+        }
+        if (!peerPolicy.allows(peer)) {
+            responder.error(StunErrorCode.FORBIDDEN);
             return;
         }
         ChannelBinding sameNumber = allocation.channel(number);
@@ -604,18 +611,18 @@ public final class RelayServer {
                 boundChannels++;
             }
         }
-        deadlines.add(expiresAt, binding);
+        deadlines.schedule(binding, expiresAt);
         responder.success();
     }
 
     // ---- expiry ---------------------------------------------------------------------------
 
     private void free(Allocation allocation) {
-        allocation.live = false;
+        deadlines.cancel(allocation);
         allocationsByClient.remove(allocation.client);
         allocationsByPort[allocation.port] = null;
         for (ChannelBinding binding : allocation.bindings()) {
-            binding.live = false;
+            deadlines.cancel(binding);
             if (binding.bound) {
                 boundChannels--;
             }
@@ -631,40 +638,19 @@ public final class RelayServer {
     private void unbind(ChannelBinding binding) {
         binding.bound = false;
         boundChannels--;
-        deadlines.add(cooldownEnd(binding), binding);
+        deadlines.schedule(binding, cooldownEnd(binding));
     }
 
     private void delete(ChannelBinding binding) {
         if (binding.bound) {
             boundChannels--;
         }
-        binding.live = false;
+        deadlines.cancel(binding);
         binding.allocation.remove(binding);
     }
 
     private static long cooldownEnd(ChannelBinding binding) {
         return binding.expiresAt + TimeUnit.SECONDS.toNanos(CHANNEL_COOLDOWN_SECONDS);
-    }
-
-    private static boolean isCurrent(Allocation allocation, long at) {
-        return allocation.live && allocation.expiresAt == at;
-    }
-
-    private static boolean isCurrentExpiry(ChannelBinding binding, long at) {
-        return binding.live && binding.bound && binding.expiresAt == at;
-    }
-
-    private static boolean isCurrentCooldownEnd(ChannelBinding binding, long at) {
-        return binding.live && !binding.bound && cooldownEnd(binding) == at;
-    }
-
-    private static boolean isLive(Deadlines.Deadline deadline) {
-        return switch (deadline.target()) {
-            case Allocation allocation -> isCurrent(allocation, deadline.at());
-            case ChannelBinding binding -> isCurrentExpiry(binding, deadline.at())
-                    || isCurrentCooldownEnd(binding, deadline.at());
-            default -> false;
-        };
     }
 
     // ---- responses ------------------------------------------------------------------------
@@ -725,33 +711,6 @@ public final class RelayServer {
             Transmit transmit = new Transmit(client, StunEncoder.encode(message, protection));
             transmits.add(transmit);
             return transmit;
-        }
-    }
-
-    /** Expiry instants in time order. Entries go stale when their target is refreshed or freed; readers skip those. */
-    private static final class Deadlines {
-        record Deadline(long at, long sequence, Object target) {
-        }
-
-        private final PriorityQueue<Deadline> queue = new PriorityQueue<>((a, b) -> a.at != b.at
-                ? Long.compare(a.at, b.at) : Long.compare(a.sequence, b.sequence));
-        private long sequence;
-
-        void add(long at, Object target) {
-            queue.add(new Deadline(at, sequence++, target));
-        }
-
-        Deadline peek() {
-            return queue.peek();
-        }
-
-        Deadline poll() {
-            return queue.poll();
-        }
-
-        Deadline pollDue(long now) {
-            Deadline head = queue.peek();
-            return head != null && head.at <= now ? queue.poll() : null;
         }
     }
 }

@@ -27,6 +27,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
@@ -233,18 +234,37 @@ public final class RelayDaemon implements AutoCloseable {
         }
         metricsServer.createContext("/metrics", new MetricsHandler(registry));
         httpServers.forEach(server -> {
-            server.setExecutor(null);
+            // One virtual thread per exchange: with the JDK's default, one client that never
+            // finishes its request blocks every other one, the orchestrator's health check included.
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
             server.start();
         });
     }
 
     /** An HTTP server on {@code address}; a failure names the address, which the JDK's message does not. */
     private static HttpServer httpServer(InetSocketAddress address, String path) throws IOException {
+        limitHttpConnections();
         try {
             return HttpServer.create(address, 16);
         } catch (IOException e) {
             throw new IOException("cannot serve " + path + " on " + address.getAddress().getHostAddress() + ":"
                     + address.getPort() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The JDK's HTTP server reads these once, when first used; without them a client may hold any
+     * number of connections open for ever, each a file descriptor the relay's sockets need.
+     */
+    private static void limitHttpConnections() {
+        setIfAbsent("sun.net.httpserver.maxConnections", "64");
+        setIfAbsent("sun.net.httpserver.maxReqTime", "10");
+        setIfAbsent("sun.net.httpserver.maxRspTime", "10");
+    }
+
+    private static void setIfAbsent(String property, String value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, value);
         }
     }
 

@@ -5,19 +5,17 @@ import dev.zonewire.stun.StampSecret;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.random.RandomGenerator;
 
 /**
  * Keeps the stamp secret in {@code <state dir>/stamp-secret} (mode 0600), so that a restarted
  * relay keeps accepting the credentials the portal issued before the restart. The file is
- * written once, atomically; a file that exists but is not a stamp secret stops the relay rather
+ * written once, atomically, and never replaced; a file that exists but is not a stamp secret stops the relay rather
  * than being replaced, since replacing it would silently invalidate every credential.
  */
 public final class StampSecretStore {
@@ -62,17 +60,29 @@ public final class StampSecretStore {
                 channel.write(java.nio.ByteBuffer.wrap(secret.text().bytes()));
                 channel.force(true);
             }
-            try {
-                Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, file);
-            }
+            publish(temporary, file);
         } catch (FileAlreadyExistsException raced) {
             return read(file);
         } finally {
             Files.deleteIfExists(temporary);
         }
         return secret;
+    }
+
+    /**
+     * Gives the written file its name unless that name exists already: another relay or
+     * `relay credentials` that got there first wins, and its secret is the one to use. A hard
+     * link is atomic and never replaces; where links are not supported, a move that refuses to
+     * replace is the next best.
+     */
+    private static void publish(Path temporary, Path file) throws IOException {
+        try {
+            Files.createLink(file, temporary);
+        } catch (FileAlreadyExistsException raced) {
+            throw raced;
+        } catch (UnsupportedOperationException | FileSystemException noLinks) {
+            Files.move(temporary, file);
+        }
     }
 
     private static StampSecret read(Path file) throws IOException {
