@@ -128,7 +128,7 @@ public final class RelayDaemon implements AutoCloseable {
         }
     }
 
-    /** Why the relay stopped on its own (the portal link failed), if it did. */
+    /** Why the relay stopped on its own (the portal link or the event loop failed), if it did. */
     public Optional<String> failure() {
         return Optional.ofNullable(failure);
     }
@@ -169,8 +169,9 @@ public final class RelayDaemon implements AutoCloseable {
         try {
             loop.run();
         } catch (RuntimeException | Error e) {
+            // Recorded, so that the command exits with 1 and a supervisor restarts the relay.
+            failure = "the relay's event loop failed: " + e;
             log.error("Relay event loop failed", e);
-            throw e;
         } finally {
             httpServers.forEach(server -> server.stop(0));
         }
