@@ -1,7 +1,6 @@
 package dev.zonewire.relay;
 
 import java.util.Arrays;
-import java.util.function.Consumer;
 
 /**
  * Channel number to binding, for one allocation: open addressing on a small int array, so that
@@ -48,18 +47,6 @@ final class ChannelTable {
             numbers[j] = 0;
             bindings[j] = null;
             insert(moved);
-        }
-    }
-
-    int size() {
-        return size;
-    }
-
-    void forEach(Consumer<ChannelBinding> action) {
-        for (ChannelBinding binding : bindings.clone()) {
-            if (binding != null) {
-                action.accept(binding);
-            }
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.zonewire.relay;
 
+import dev.zonewire.stun.StunEncoder;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 
@@ -11,7 +12,6 @@ import java.nio.ByteBuffer;
  * server that cannot change its address.
  */
 final class ClassicStun {
-    private static final int MAGIC_COOKIE = 0x2112A442;
     private static final int CHANGE_REQUEST = 0x0003;
     private static final int MAPPED_ADDRESS = 0x0001;
 
@@ -23,7 +23,7 @@ final class ClassicStun {
     static Kind classify(ByteBuffer datagram) {
         int p = datagram.position();
         int length = datagram.remaining();
-        if (length < 20 || datagram.getShort(p) != 0x0001 || datagram.getInt(p + 4) == MAGIC_COOKIE) {
+        if (length < 20 || datagram.getShort(p) != 0x0001 || datagram.getInt(p + 4) == StunEncoder.MAGIC_COOKIE) {
             return Kind.NOT_CLASSIC;
         }
         int bodyLength = datagram.getShort(p + 2) & 0xFFFF;

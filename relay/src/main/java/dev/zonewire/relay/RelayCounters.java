@@ -29,10 +29,6 @@ final class RelayCounters {
         responses.computeIfAbsent(new RelayStats.ResponseLabel(StunMethod.name(method), code), label -> new long[1])[0]++;
     }
 
-    long drops(DropReason reason) {
-        return drops[reason.ordinal()];
-    }
-
     Map<DropReason, Long> dropsSnapshot() {
         Map<DropReason, Long> snapshot = new EnumMap<>(DropReason.class);
         for (DropReason reason : DropReason.values()) {

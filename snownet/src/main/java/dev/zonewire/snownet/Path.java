@@ -7,18 +7,10 @@ sealed interface Path<R> permits Path.Direct, Path.Relayed {
 
     InetSocketAddress remote();
 
-    /** Whether {@code other} goes the same way, so the existing instance can stay. */
-    boolean sameRoute(Path<R> other);
-
     /** Sent from {@code local}, a host address of ours. */
     record Direct<R>(InetSocketAddress local, InetSocketAddress remote, Encapsulated.Send send) implements Path<R> {
         Direct(InetSocketAddress local, InetSocketAddress remote) {
             this(local, remote, new Encapsulated.Send(local, remote));
-        }
-
-        @Override
-        public boolean sameRoute(Path<R> other) {
-            return other instanceof Direct<R> direct && direct.local.equals(local) && direct.remote.equals(remote);
         }
     }
 
@@ -44,11 +36,6 @@ sealed interface Path<R> permits Path.Direct, Path.Relayed {
                 send = new Encapsulated.Send(null, server);
             }
             return send;
-        }
-
-        @Override
-        public boolean sameRoute(Path<R> other) {
-            return other instanceof Relayed<R> relayed && relayed.relay.equals(relay) && relayed.remote.equals(remote);
         }
 
         @Override

@@ -70,7 +70,10 @@ public class TunnelPacketPathBenchmark {
         packet.wrap(requestBuffer, 0, request.length);
         UUID found = clientResources.resourceFor(packet.version(), Addresses.destinationHigh(packet), Addresses.destinationLow(packet));
         UUID gateway = clientResources.gatewayOf(found);
-        return clientResources.isGatewayPeer(gateway) ? gateway : null;
+        if (!clientResources.isGatewayPeer(gateway)) {
+            throw new IllegalStateException("the packet's resource has no connected gateway");
+        }
+        return gateway;
     }
 
     @Benchmark
@@ -86,7 +89,10 @@ public class TunnelPacketPathBenchmark {
         GatewayPackets.Outcome outbound = gatewayPackets.outbound(ConnectedPair.CLIENT_ID, packet, pair.now, answers, 0).outcome();
         plain.put(GatewayState.NETWORK_HEADROOM, reply);
         packet.wrap(plain, GatewayState.NETWORK_HEADROOM, reply.length);
-        return gatewayPackets.inbound(packet, pair.now) == null ? GatewayPackets.Outcome.DROP : outbound;
+        if (outbound != GatewayPackets.Outcome.FORWARD || gatewayPackets.inbound(packet, pair.now) == null) {
+            throw new IllegalStateException("the gateway did not forward the request and its reply");
+        }
+        return outbound;
     }
 
     @Benchmark
@@ -95,7 +101,10 @@ public class TunnelPacketPathBenchmark {
         datagram.clear();
         datagram.put(GatewayState.NETWORK_HEADROOM, tunBuffer, tunBuffer.position(), tunBuffer.remaining());
         datagram.limit(GatewayState.NETWORK_HEADROOM + tunBuffer.remaining()).position(GatewayState.NETWORK_HEADROOM);
-        return pair.gateway.handleNetworkInput(ConnectedPair.GATEWAY_HOST, ConnectedPair.CLIENT_HOST, datagram, pair.now);
+        if (!pair.gateway.handleNetworkInput(ConnectedPair.GATEWAY_HOST, ConnectedPair.CLIENT_HOST, datagram, pair.now)) {
+            throw new IllegalStateException("the gateway did not take the packet for its TUN device");
+        }
+        return true;
     }
 
     private Encapsulated.Send send() {

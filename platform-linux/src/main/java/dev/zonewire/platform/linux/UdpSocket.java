@@ -224,7 +224,12 @@ public final class UdpSocket implements AutoCloseable {
             int sent = 0;
             int next = 0;
             while (next < batch.size()) {
-                int count = Libc.sendmmsg(descriptor, batch.headersFrom(next), batch.size() - next, 0);
+                if (!sendOffload && isSegmented(batch, next)) {
+                    sent += sendSegmentsSeparately(descriptor, batch, next);
+                    next++;
+                    continue;
+                }
+                int count = Libc.sendmmsg(descriptor, batch.headersFrom(next), sendableRun(batch, next), 0);
                 if (count > 0) {
                     for (int i = next; i < next + count; i++) {
                         sent += batch.datagramCount(i);
@@ -233,12 +238,9 @@ public final class UdpSocket implements AutoCloseable {
                 } else if (count == -Errno.EAGAIN) {
                     fd.awaitWritable(-1);
                 } else if (count == -Errno.EIO && sendOffload && isSegmented(batch, next)) {
-                    // The device cannot segment; from now on this socket sends datagrams one by one.
                     LOG.warn("{}: the outgoing device refused a GSO send (EIO); sending datagrams one by one from now on",
                             description);
-                    sendOffload = false;
-                    sent += sendSegmentsSeparately(descriptor, batch, next);
-                    next++;
+                    stopSendOffload();
                 } else if (count != -Errno.EINTR) {
                     sendsFailed += batch.datagramCount(next);
                     lastSendErrno = -count;
@@ -250,6 +252,23 @@ public final class UdpSocket implements AutoCloseable {
         } finally {
             fd.release();
         }
+    }
+
+    /** From now on, slots with a segment size are sent one datagram per message (the device cannot segment). */
+    void stopSendOffload() {
+        sendOffload = false;
+    }
+
+    /** How many slots from {@code first} one {@code sendmmsg} may take: all, or without GSO those before the next segmented one. */
+    private int sendableRun(DatagramBatch batch, int first) {
+        if (sendOffload) {
+            return batch.size() - first;
+        }
+        int end = first;
+        while (end < batch.size() && !isSegmented(batch, end)) {
+            end++;
+        }
+        return end - first;
     }
 
     public UdpStats stats() {

@@ -64,6 +64,24 @@ class UdpSocketTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"127.0.0.1", "::1"})
+    void withoutSendOffloadAGsoSlotLeavesAsItsDatagramsOneByOne(String loopback) throws IOException {
+        InetAddress address = InetAddress.ofLiteral(loopback);
+        try (UdpSocket sender = open(address, false);
+                UdpSocket receiver = open(address, false);
+                DatagramBatch out = DatagramBatch.allocate(4, 65535);
+                DatagramBatch in = DatagramBatch.allocate(64, 1500)) {
+            sender.stopSendOffload();
+            List<byte[]> sent = fillSegmented(out, 2, 30, 1200, receiver.localAddress());
+
+            assertThat(sender.send(out)).isEqualTo(60);
+
+            assertThat(receiveAll(receiver, in, 60, sender.localAddress(), address)).containsExactlyElementsOf(sent);
+            assertThat(sender.stats().sendsFailed()).isZero();
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"127.0.0.1", "::1"})
     void aGroReceiverGetsAGsoSendInOneSlotCutIntoItsDatagrams(String loopback) throws IOException {
         InetAddress address = InetAddress.ofLiteral(loopback);
         try (UdpSocket sender = open(address, false);

@@ -1,5 +1,6 @@
 package dev.zonewire.snownet.turn;
 
+import dev.zonewire.stun.ChannelData;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,8 +15,8 @@ import java.util.Map;
  * for its peer 5 minutes longer. Numbers are handed out round-robin.
  */
 final class ChannelBindings {
-    static final int FIRST = 0x4000;
-    static final int LAST = 0x4FFF;
+    private static final int FIRST = ChannelData.MIN_CHANNEL;
+    private static final int LAST = ChannelData.MAX_CHANNEL;
     static final long LIFETIME_NANOS = Duration.ofMinutes(10).toNanos();
     static final long REFRESH_AFTER_NANOS = LIFETIME_NANOS / 2;
     static final long REUSE_AFTER_NANOS = LIFETIME_NANOS + Duration.ofMinutes(5).toNanos();

@@ -104,10 +104,6 @@ public final class TurnAllocation {
         sendBindings(now);
     }
 
-    public RelayAddresses servers() {
-        return servers;
-    }
-
     public TurnCredentials credentials() {
         return credentials;
     }
@@ -213,8 +209,7 @@ public final class TurnAllocation {
 
     /** Whether data for {@code peer} can go through the relay now. */
     public boolean canSendTo(InetSocketAddress peer, long now) {
-        ChannelBindings.Channel channel = channels.forPeer(peer);
-        return channel != null && channel.isUsable(now) && activeServer != null;
+        return usableChannel(peer, now) != null;
     }
 
     /**
@@ -224,8 +219,8 @@ public final class TurnAllocation {
      * peer exists.
      */
     public boolean wrapChannelData(InetSocketAddress peer, ByteBuffer buffer, long now) {
-        ChannelBindings.Channel channel = channels.forPeer(peer);
-        if (channel == null || !channel.isUsable(now) || activeServer == null) {
+        ChannelBindings.Channel channel = usableChannel(peer, now);
+        if (channel == null) {
             return false;
         }
         int start = buffer.position() - ChannelData.HEADER_LENGTH;
@@ -236,11 +231,13 @@ public final class TurnAllocation {
 
     /** {@link #wrapChannelData} into a new array, for control traffic. Null without a usable channel. */
     public byte[] encodeChannelData(InetSocketAddress peer, byte[] payload, long now) {
+        ChannelBindings.Channel channel = usableChannel(peer, now);
+        return channel == null ? null : ChannelData.encode(channel.number, payload, false);
+    }
+
+    private ChannelBindings.Channel usableChannel(InetSocketAddress peer, long now) {
         ChannelBindings.Channel channel = channels.forPeer(peer);
-        if (channel == null || !channel.isUsable(now) || activeServer == null) {
-            return null;
-        }
-        return ChannelData.encode(channel.number, payload, false);
+        return channel != null && channel.isUsable(now) && activeServer != null ? channel : null;
     }
 
     /**
@@ -249,7 +246,7 @@ public final class TurnAllocation {
      * message or a channel that is not bound.
      */
     public InetSocketAddress receiveChannelData(ByteBuffer datagram, long now) {
-        int length = ChannelData.payloadLength(datagram, ChannelData.MIN_CHANNEL, 0x7FFF);
+        int length = ChannelData.payloadLength(datagram);
         if (length < 0) {
             return null;
         }

@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -133,10 +132,6 @@ public final class ClientOnGateway {
 
     public boolean isEmpty() {
         return resources.isEmpty();
-    }
-
-    public Set<UUID> resourceIds() {
-        return Set.copyOf(resources.keySet());
     }
 
     /** Drops every resource whose expiry is at or before {@code now}; returns the ids dropped. */

@@ -63,11 +63,6 @@ final class UdpBinding implements AutoCloseable {
         }
     }
 
-    /** The socket for datagrams to {@code destination}, or null when that family has none. */
-    UdpSocket socketFor(InetAddress destination) {
-        return destination instanceof Inet4Address ? ipv4 : ipv6;
-    }
-
     @Override
     public void close() {
         if (ipv4 != null) {
