@@ -46,16 +46,6 @@ public abstract sealed class IcmpMessage permits Icmpv4Message, Icmpv6Message {
         return packet.u16(6);
     }
 
-    /** Rewrites the echo identifier and fixes the checksum incrementally. */
-    public void setIdentifier(int identifier) {
-        packet.writeTransportWord(4, identifier);
-    }
-
-    /** Rewrites the echo sequence number and fixes the checksum incrementally. */
-    public void setSequence(int sequence) {
-        packet.writeTransportWord(6, sequence);
-    }
-
     /** Index in the packet's buffer of the body after the 8-byte header (echo data, or the quoted packet). */
     public int bodyIndex() {
         return packet.transportIndex() + 8;

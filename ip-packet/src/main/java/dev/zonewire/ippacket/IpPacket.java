@@ -324,7 +324,7 @@ public final class IpPacket {
 
     /**
      * Computes the transport checksum (TCP, UDP, ICMP or ICMPv6) and the IPv4 header checksum
-     * from scratch. Builders use it; rewrites do not need it, they update incrementally.
+     * from scratch, as NAT46 does for a UDP packet without checksum; rewrites update incrementally.
      */
     public void recomputeChecksums() {
         requireValid();

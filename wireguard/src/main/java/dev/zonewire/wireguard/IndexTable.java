@@ -29,16 +29,8 @@ final class IndexTable {
 
     /** The handshake or keypair for {@code index}, or null. */
     Indexed get(int index) {
-        if (index == 0) {
-            return null;
-        }
-        int mask = keys.length - 1;
-        for (int slot = slotOf(index, mask); keys[slot] != 0; slot = (slot + 1) & mask) {
-            if (keys[slot] == index) {
-                return values[slot];
-            }
-        }
-        return null;
+        int slot = find(index);
+        return slot < 0 ? null : values[slot];
     }
 
     /** Points an existing index at a new target: a handshake's index becomes its keypair's. */

@@ -1,6 +1,7 @@
 package dev.zonewire.snownet.turn;
 
 import dev.zonewire.common.Secret;
+import dev.zonewire.stun.RelayCredentials;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
@@ -10,7 +11,7 @@ import java.util.Objects;
  * {@code firezone}; the password stays in a {@link Secret}.
  */
 public record TurnCredentials(String username, Secret password, String realm) {
-    public static final String FIREZONE_REALM = "firezone";
+    public static final String FIREZONE_REALM = RelayCredentials.REALM;
 
     public TurnCredentials {
         // STUN's USERNAME carries at most 512 bytes: a longer one would only fail once signing starts.

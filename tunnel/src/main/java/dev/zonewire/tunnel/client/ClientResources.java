@@ -165,21 +165,15 @@ public final class ClientResources {
     /**
      * The resource a packet to {@code destination} belongs to (tunnel.md §3.4): an enabled DNS resource
      * owning this proxy IP, else the longest-matching active CIDR resource, else the Internet resource; or null.
+     * An address in the proxy ranges that names no DNS resource belongs to nothing (never to the Internet
+     * resource: the gateway would refuse it anyway).
      */
     public UUID resourceFor(InetAddress destination) {
-        ProxyIps proxy = resolver.proxyIpsOf(destination);
-        if (proxy != null && isEnabled(proxy.resourceId())) {
-            return proxy.resourceId();
-        }
-        UUID cidr = activeCidr.lookup(destination);
-        return cidr != null ? cidr : internet;
+        var bits = Addresses.of(destination);
+        return resourceFor(bits.version(), Addresses.high(bits), Addresses.low(bits));
     }
 
-    /**
-     * The same for a destination given as bits (see {@link Addresses}), except that an
-     * address in the proxy ranges that names no DNS resource belongs to nothing (never to the Internet
-     * resource: the gateway would refuse it anyway). Allocates nothing.
-     */
+    /** The same for a destination given as bits (see {@link Addresses}); allocates nothing. */
     public UUID resourceFor(int version, long high, long low) {
         if (PROXY_V4.contains(version, high, low) || PROXY_V6.contains(version, high, low)) {
             ProxyIps proxy = resolver.proxyIpsOf(version, high, low);

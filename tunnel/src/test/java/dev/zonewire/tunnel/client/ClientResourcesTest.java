@@ -113,7 +113,7 @@ class ClientResourcesTest {
         assertThat(resources.resourceFor(proxy)).isEqualTo(dns.id());
 
         resources.setDisabled(Set.of(dns.id()));
-        assertThat(resources.resourceFor(proxy)).isNotEqualTo(dns.id());
+        assertThat(resources.resourceFor(proxy)).isNull();
     }
 
     @Test

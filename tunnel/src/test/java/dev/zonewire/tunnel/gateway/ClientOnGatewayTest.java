@@ -57,7 +57,7 @@ class ClientOnGatewayTest {
 
         assertThat(client.expireResources(Instant.ofEpochSecond(1000))).containsExactly(first);
 
-        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "10.0.0.1", 80), 0)).isNotNull();
+        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "10.0.0.1", 80), 0)).isEqualTo(DropReason.DESTINATION_NOT_ALLOWED);
         assertThat(client.outbound(udp(CLIENT_V4, 40000, "10.0.0.1", 53), 0)).isNull();
         assertThat(client.expireResources(Instant.ofEpochSecond(1999))).isEmpty();
         assertThat(client.expireResources(Instant.ofEpochSecond(2000))).containsExactly(second);
@@ -72,9 +72,9 @@ class ClientOnGatewayTest {
         client.setupNat("app.example.com", dns, List.of(ip("198.51.100.7")), PROXIES, 0);
 
         assertThat(client.outbound(tcp(CLIENT_V4, 40000, "100.96.0.1", 443), 0)).isNull();
-        assertThat(client.outbound(udp(CLIENT_V4, 40000, "100.96.0.1", 53), 0)).isNotNull();
+        assertThat(client.outbound(udp(CLIENT_V4, 40000, "100.96.0.1", 53), 0)).isEqualTo(DropReason.DESTINATION_NOT_ALLOWED);
         assertThat(client.outbound(udp(CLIENT_V4, 40000, "198.51.100.7", 53), 0)).isNull();
-        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "198.51.100.7", 443), 0)).isNotNull();
+        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "198.51.100.7", 443), 0)).isEqualTo(DropReason.DESTINATION_NOT_ALLOWED);
     }
 
     @Test
@@ -85,8 +85,8 @@ class ClientOnGatewayTest {
         client.setupNat("app.example.com", dns, List.of(ip("198.51.100.7")), PROXIES, 0);
 
         assertThat(client.outbound(udp(CLIENT_V4, 40000, "9.9.9.9", 53), 0)).isNull();
-        assertThat(client.outbound(udp(CLIENT_V4, 40000, "100.96.0.1", 53), 0)).isNotNull();
-        assertThat(client.outbound(udp(CLIENT_V4, 40000, "100.96.0.9", 53), 0)).isNotNull();
+        assertThat(client.outbound(udp(CLIENT_V4, 40000, "100.96.0.1", 53), 0)).isEqualTo(DropReason.DESTINATION_NOT_ALLOWED);
+        assertThat(client.outbound(udp(CLIENT_V4, 40000, "100.96.0.9", 53), 0)).isEqualTo(DropReason.DESTINATION_NOT_ALLOWED);
     }
 
     @Test
@@ -226,7 +226,7 @@ class ClientOnGatewayTest {
 
         assertThat(client.updateResource(new GatewayResource.Dns(id, "*.x", "x", List.of()))).isFalse();
         assertThat(client.updateResource(new GatewayResource.Cidr(id, net("10.0.0.0/8"), "lan", List.of(new Filter.Icmp())))).isTrue();
-        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "10.1.1.1", 80), 0)).isNotNull();
+        assertThat(client.outbound(tcp(CLIENT_V4, 40000, "10.1.1.1", 80), 0)).isEqualTo(DropReason.DESTINATION_NOT_ALLOWED);
     }
 
     @Test

@@ -1,5 +1,9 @@
 package dev.zonewire.wireguard.linux;
 
+import static dev.zonewire.platform.linux.Errno.EADDRINUSE;
+import static dev.zonewire.platform.linux.Errno.EINVAL;
+import static dev.zonewire.platform.linux.Errno.EPROTO;
+
 import dev.zonewire.common.Secret;
 import dev.zonewire.platform.linux.IpPrefix;
 import dev.zonewire.wireguard.PresharedKey;
@@ -26,11 +30,6 @@ import org.slf4j.LoggerFactory;
  * values; a failed line stops the request and keeps what the lines before it changed.
  */
 final class Uapi {
-    static final int EIO = 5;
-    static final int EINVAL = 22;
-    static final int EADDRINUSE = 98;
-    static final int EPROTO = 71;
-
     private static final Logger log = LoggerFactory.getLogger(Uapi.class);
     private static final HexFormat HEX = HexFormat.of();
     private static final int KEY_LENGTH = 32;

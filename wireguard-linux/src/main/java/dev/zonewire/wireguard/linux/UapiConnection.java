@@ -1,5 +1,6 @@
 package dev.zonewire.wireguard.linux;
 
+import dev.zonewire.platform.linux.Errno;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -75,7 +76,7 @@ final class UapiConnection {
             throw new IOException("the client hung up in a get");
         }
         if (next != '\n') {
-            return -Uapi.EINVAL;
+            return -Errno.EINVAL;
         }
         operations.readLock().lock();
         String configuration;
@@ -122,7 +123,7 @@ final class UapiConnection {
             try {
                 line = in.readLine();
             } catch (LineTooLongException e) {
-                return -Uapi.EIO;
+                return -Errno.EIO;
             } finally {
                 setWaitingSince = NOT_WAITING;
             }

@@ -1,5 +1,6 @@
 package dev.zonewire.wireguard.linux;
 
+import dev.zonewire.platform.linux.Errno;
 import dev.zonewire.platform.linux.ErrnoException;
 import dev.zonewire.platform.linux.NetworkNamespace;
 import dev.zonewire.platform.linux.UdpSocket;
@@ -21,7 +22,6 @@ final class UdpBinding implements AutoCloseable {
     static final UdpBinding NONE = new UdpBinding(null, null, 0);
 
     private static final Logger log = LoggerFactory.getLogger(UdpBinding.class);
-    private static final int EAFNOSUPPORT = 97;
     private static final int RANDOM_PORT_ATTEMPTS = 100;
 
     final UdpSocket ipv4;
@@ -80,7 +80,7 @@ final class UdpBinding implements AutoCloseable {
         try {
             return namespace == null ? UdpSocket.open(options) : NetworkNamespace.call(namespace, () -> UdpSocket.open(options));
         } catch (ErrnoException e) {
-            if (e.errno() == EAFNOSUPPORT) {
+            if (e.errno() == Errno.EAFNOSUPPORT) {
                 log.info("No {} UDP socket: the host does not support that family", address.getAddress() instanceof Inet4Address
                         ? "IPv4" : "IPv6");
                 return null;
@@ -90,6 +90,6 @@ final class UdpBinding implements AutoCloseable {
     }
 
     private static boolean isAddressInUse(IOException e) {
-        return e instanceof ErrnoException errno && errno.errno() == dev.zonewire.platform.linux.Errno.EADDRINUSE;
+        return e instanceof ErrnoException errno && errno.errno() == Errno.EADDRINUSE;
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.zonewire.platform.linux.Errno;
 import dev.zonewire.platform.linux.IpPrefix;
 import dev.zonewire.wireguard.PrivateKey;
 import java.io.IOException;
@@ -61,7 +62,7 @@ class StoppedDeviceTest {
 
         int errno = device.locked(state -> new Uapi.SetOperation(state).apply("listen_port=" + OTHER_PORT, 0));
 
-        assertThat(errno).isEqualTo(-Uapi.EADDRINUSE);
+        assertThat(errno).isEqualTo(-Errno.EADDRINUSE);
         assertPortFree(OTHER_PORT);
         assertPortFree(PORT);
     }
