@@ -25,10 +25,11 @@ public record Ipv6Address(long high, long low) implements IpAddress {
         return 6;
     }
 
+    /** Always an {@link Inet6Address}: an IPv4-mapped address is not turned into IPv4. */
     @Override
     public InetAddress toInetAddress() {
         try {
-            return InetAddress.getByAddress(ByteBuffer.allocate(16).putLong(high).putLong(low).array());
+            return Inet6Address.getByAddress(null, ByteBuffer.allocate(16).putLong(high).putLong(low).array(), -1);
         } catch (UnknownHostException impossible) {
             throw new AssertionError(impossible);
         }

@@ -1,12 +1,11 @@
 package dev.zonewire.tunnel.dns;
 
 import dev.zonewire.tunnel.net.AddressPlan;
+import dev.zonewire.tunnel.net.Addresses;
 import dev.zonewire.tunnel.net.IpNetwork;
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.UnknownHostException;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -99,10 +98,6 @@ public final class DnsSentinels {
     private static InetAddress sentinel(IpNetwork range, int host) {
         byte[] bytes = range.address().getAddress();
         bytes[bytes.length - 1] = (byte) host;
-        try {
-            return bytes.length == 4 ? InetAddress.getByAddress(bytes) : Inet6Address.getByAddress(null, bytes, -1);
-        } catch (UnknownHostException impossible) {
-            throw new AssertionError(impossible);
-        }
+        return Addresses.ofBytes(bytes);
     }
 }

@@ -1,12 +1,12 @@
 package dev.zonewire.tunnel.dns;
 
 import dev.zonewire.ippacket.IpAddress;
+import dev.zonewire.ippacket.Ipv4Address;
 import dev.zonewire.tunnel.net.AddressPlan;
 import dev.zonewire.tunnel.net.Addresses;
 import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -179,12 +179,7 @@ public final class ProxyIpAllocator {
         if (offset >= SENTINEL_OFFSET) {
             offset += 256;
         }
-        int bits = IPV4_BASE + offset;
-        try {
-            return (Inet4Address) InetAddress.getByAddress(new byte[] {(byte) (bits >>> 24), (byte) (bits >>> 16), (byte) (bits >>> 8), (byte) bits});
-        } catch (UnknownHostException impossible) {
-            throw new AssertionError(impossible);
-        }
+        return (Inet4Address) new Ipv4Address(IPV4_BASE + offset).toInetAddress();
     }
 
     /** Every address of the /107 in order, starting at its first. */
@@ -193,16 +188,11 @@ public final class ProxyIpAllocator {
         for (int i = 15, carry = sequence; i >= 12; i--, carry >>>= 8) {
             bytes[i] = (byte) (bytes[i] + (carry & 0xFF));
         }
-        try {
-            return Inet6Address.getByAddress(null, bytes, -1);
-        } catch (UnknownHostException impossible) {
-            throw new AssertionError(impossible);
-        }
+        return (Inet6Address) Addresses.ofBytes(bytes);
     }
 
     private static int toInt(InetAddress address) {
-        byte[] bytes = address.getAddress();
-        return (bytes[0] & 0xFF) << 24 | (bytes[1] & 0xFF) << 16 | (bytes[2] & 0xFF) << 8 | bytes[3] & 0xFF;
+        return Ipv4Address.of((Inet4Address) address).bits();
     }
 
     private static final class Holder {

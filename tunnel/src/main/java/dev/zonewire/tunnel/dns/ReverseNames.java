@@ -1,8 +1,7 @@
 package dev.zonewire.tunnel.dns;
 
-import java.net.Inet6Address;
+import dev.zonewire.tunnel.net.Addresses;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
 
@@ -41,7 +40,7 @@ final class ReverseNames {
             }
             bytes[i] = (byte) octet;
         }
-        return toAddress(bytes);
+        return Addresses.ofBytes(bytes);
     }
 
     private static InetAddress ipv6(List<String> labels) {
@@ -54,14 +53,7 @@ final class ReverseNames {
             }
             bytes[i / 2] |= (byte) (i % 2 == 0 ? nibble << 4 : nibble);
         }
-        return toAddress(bytes);
+        return Addresses.ofBytes(bytes);
     }
 
-    private static InetAddress toAddress(byte[] bytes) {
-        try {
-            return bytes.length == 4 ? InetAddress.getByAddress(bytes) : Inet6Address.getByAddress(null, bytes, -1);
-        } catch (UnknownHostException impossible) {
-            throw new AssertionError(impossible);
-        }
-    }
 }

@@ -5,7 +5,9 @@ import dev.zonewire.ippacket.IpPacket;
 import dev.zonewire.ippacket.Ipv4Address;
 import dev.zonewire.ippacket.Ipv6Address;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 /**
  * Addresses as the packet paths handle them: a version (4 or 6) and 128 bits in two longs. An IPv4
@@ -55,10 +57,16 @@ public final class Addresses {
 
     /** The {@link InetAddress} of an address; IPv4-mapped IPv6 addresses stay IPv6. */
     public static InetAddress toInet(IpAddress address) {
-        return switch (address) {
-            case Ipv4Address v4 -> v4.toInetAddress();
-            case Ipv6Address v6 -> IpNetwork.toAddress(java.nio.ByteBuffer.allocate(16).putLong(v6.high()).putLong(v6.low()).array());
-        };
+        return address.toInetAddress();
+    }
+
+    /** Four bytes give an IPv4 address, sixteen an IPv6 one (never turned into IPv4, even when IPv4-mapped). */
+    public static InetAddress ofBytes(byte[] bytes) {
+        try {
+            return bytes.length == 4 ? InetAddress.getByAddress(bytes) : Inet6Address.getByAddress(null, bytes, -1);
+        } catch (UnknownHostException impossible) {
+            throw new AssertionError(impossible);
+        }
     }
 
     public static int version(InetAddress address) {

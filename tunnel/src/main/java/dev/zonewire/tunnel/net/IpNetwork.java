@@ -1,9 +1,7 @@
 package dev.zonewire.tunnel.net;
 
 import java.net.Inet4Address;
-import java.net.Inet6Address;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 
 /**
  * An IPv4 or IPv6 network such as {@code 172.20.0.0/16} or {@code fd00::/64}. Host bits must be zero,
@@ -45,7 +43,7 @@ public record IpNetwork(InetAddress address, int prefixLength) {
         for (int bit = prefixLength; bit < bytes.length * 8; bit++) {
             bytes[bit / 8] &= (byte) ~(0x80 >>> (bit % 8));
         }
-        return new IpNetwork(toAddress(bytes), prefixLength);
+        return new IpNetwork(Addresses.ofBytes(bytes), prefixLength);
     }
 
     public boolean isIpv4() {
@@ -97,12 +95,4 @@ public record IpNetwork(InetAddress address, int prefixLength) {
         return true;
     }
 
-    /** Four bytes give an IPv4 address, sixteen an IPv6 one (never turned into IPv4, even when IPv4-mapped). */
-    static InetAddress toAddress(byte[] bytes) {
-        try {
-            return bytes.length == 4 ? InetAddress.getByAddress(bytes) : Inet6Address.getByAddress(null, bytes, -1);
-        } catch (UnknownHostException impossible) {
-            throw new AssertionError(impossible);
-        }
-    }
 }
