@@ -37,6 +37,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -123,6 +124,8 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
 
     private final TreeMap<C, Connection<C, R>> connections = new TreeMap<>();
     private final Map<PublicKey, Connection<C, R>> byKey = new HashMap<>();
+    /** The same by the tunnel's peer object, so that a received packet finds its connection without hashing a key. */
+    private final Map<WireGuardPeer, Connection<C, R>> byPeer = new IdentityHashMap<>();
 
     private Candidate host4;
     private Candidate host6;
@@ -277,6 +280,7 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
         Connection<C, R> connection = new Connection<>(id, remoteKey, local, agent, peer, now);
         connections.put(id, connection);
         byKey.put(remoteKey, connection);
+        byPeer.put(peer, connection);
         for (Candidate shared : new Candidate[] {host4, host6, serverReflexive4, serverReflexive6}) {
             if (shared != null) {
                 offerLocal(connection, shared);
@@ -358,8 +362,7 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
         if (path == null) {
             return Optional.empty();
         }
-        boolean remoteIsRelayed = connection.agent.remoteCandidates().stream().anyMatch(candidate ->
-                candidate.kind() == Candidate.Kind.RELAYED && candidate.address().equals(path.remote()));
+        boolean remoteIsRelayed = isPeerRelayedAt(connection, path.remote());
         return Optional.of(switch (path) {
             case Path.Direct<R> direct -> new PeerPath<>(direct.local(), null, direct.remote(), remoteIsRelayed);
             case Path.Relayed<R> relayed -> new PeerPath<>(null, relayed.relay, relayed.remote(), remoteIsRelayed);
@@ -388,6 +391,7 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
         }
         connections.clear();
         byKey.clear();
+        byPeer.clear();
         paths.clear();
         host4 = host6 = serverReflexive4 = serverReflexive6 = null;
         allocations.clear();
@@ -482,7 +486,7 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
         if (sender == null) {
             return authenticated ? handled : dropped(DropReason.REJECTED_BY_WIREGUARD);
         }
-        Connection<C, R> connection = byKey.get(sender.publicKey());
+        Connection<C, R> connection = byPeer.get(sender);
         if (connection == null || !connection.isActive()) {
             return dropped(DropReason.NOT_CONNECTED);
         }
@@ -709,9 +713,16 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
         }
     }
 
+    /** Whether the peer offered {@code address} as a relayed candidate of its own. */
+    private static boolean isPeerRelayedAt(Connection<?, ?> connection, InetSocketAddress address) {
+        return connection.agent.remoteCandidates().stream().anyMatch(candidate ->
+                candidate.kind() == Candidate.Kind.RELAYED && candidate.address().equals(address));
+    }
+
     private void discard(Connection<C, R> connection) {
         connections.remove(connection.id, connection);
         byKey.remove(connection.remoteKey, connection);
+        byPeer.remove(connection.peer, connection);
         tunnel.removePeer(connection.remoteKey);
     }
 
@@ -766,8 +777,7 @@ public final class Node<C extends Comparable<? super C>, R extends Comparable<? 
         if (theirs != null && !theirs.equals(ours)) {
             checkRelay(theirs, now);
         }
-        boolean peerOnRelay = connection.agent.remoteCandidates().stream().anyMatch(candidate ->
-                candidate.kind() == Candidate.Kind.RELAYED && candidate.address().equals(lost.remote()));
+        boolean peerOnRelay = isPeerRelayedAt(connection, lost.remote());
         if (ours != null && !peerOnRelay) {
             log.info("{}: the path through relay {} stopped working; moving to another relay", connection.id, ours);
             rehome(connection, ours, now);

@@ -8,16 +8,13 @@ public final class DropCounters {
     private static final DropReason[] REASONS = DropReason.values();
 
     private final long[] counts = new long[REASONS.length];
+    private long total;
 
     public long count(DropReason reason) {
         return counts[reason.ordinal()];
     }
 
     public long total() {
-        long total = 0;
-        for (long count : counts) {
-            total += count;
-        }
         return total;
     }
 
@@ -34,6 +31,7 @@ public final class DropCounters {
 
     void increment(DropReason reason) {
         counts[reason.ordinal()]++;
+        total++;
     }
 
     @Override
