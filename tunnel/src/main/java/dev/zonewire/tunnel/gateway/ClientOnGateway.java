@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * One client as the gateway knows it (tunnel.md §4.3): its tunnel addresses (the only sources it may
@@ -114,7 +115,8 @@ public final class ClientOnGateway {
     private void replace(Granted existing, GatewayResource resource) {
         existing.resource = resource;
         if (resource instanceof GatewayResource.Dns dns) {
-            translations.removeIf(state -> state.resourceId.equals(dns.id()) && !matches(dns.address(), state.name));
+            Predicate<String> covered = matcher(dns.address());
+            translations.removeIf(state -> state.resourceId.equals(dns.id()) && !covered.test(state.name));
         }
         translationsChanged();
     }
@@ -164,7 +166,7 @@ public final class ClientOnGateway {
         if (!(granted.resource instanceof GatewayResource.Dns dns)) {
             return NatSetup.NOT_A_DNS_RESOURCE;
         }
-        if (!matches(dns.address(), name)) {
+        if (!matcher(dns.address()).test(name)) {
             return NatSetup.NAME_OUTSIDE_RESOURCE;
         }
         if (!proxyIps.stream().allMatch(AddressPlan::isProxyAddress)) {
@@ -394,11 +396,12 @@ public final class ClientOnGateway {
         holdsInternet = resources.values().stream().anyMatch(granted -> granted.resource instanceof GatewayResource.Internet);
     }
 
-    private static boolean matches(String pattern, String name) {
+    /** The names {@code pattern} covers; none when it is malformed. */
+    private static Predicate<String> matcher(String pattern) {
         try {
-            return DomainPattern.parse(pattern).matches(name);
+            return DomainPattern.parse(pattern)::matches;
         } catch (IllegalArgumentException malformed) {
-            return false;
+            return name -> false;
         }
     }
 
