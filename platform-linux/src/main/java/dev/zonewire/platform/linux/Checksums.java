@@ -1,5 +1,6 @@
 package dev.zonewire.platform.linux;
 
+import dev.zonewire.ippacket.Checksum;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -47,20 +48,12 @@ final class Checksums {
         return sum + protocol + transportLength;
     }
 
-    /** Folds an unfolded sum to 16 bits, without complementing it. */
-    static int fold(long sum) {
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >>> 16);
-        }
-        return (int) sum;
-    }
-
     /**
      * The checksum field value for a folded-and-complemented sum; zero becomes 0xffff, the way the
      * kernel writes checksums it completes (UDP needs it, and TCP reads both as the same).
      */
     static short complement(long sum) {
-        int value = ~fold(sum) & 0xffff;
+        int value = Checksum.finish(sum);
         return (short) (value == 0 ? 0xffff : value);
     }
 }

@@ -5,6 +5,7 @@ import static dev.zonewire.platform.linux.Checksums.SHORT_BE;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
+import dev.zonewire.ippacket.Checksum;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -97,9 +98,10 @@ final class TcpCoalescer {
             MemorySegment next = batch.slot(start + count);
             int nextLength = batch.length(start + count);
             int payload = nextLength - headersLength;
-            if (payload > segmentSize || total + payload > MAX_IP_PACKET
-                    || mergeableHeadersLength(next, nextLength) != headersLength
-                    || !continuesFlow(head, next, ipLength, headersLength, nextSequence)) {
+            // The cheap header comparison first: checksumming a segment of another flow would be wasted.
+            if (payload <= 0 || payload > segmentSize || total + payload > MAX_IP_PACKET
+                    || !continuesFlow(head, next, ipLength, headersLength, nextSequence)
+                    || mergeableHeadersLength(next, nextLength) != headersLength) {
                 break;
             }
             setIovec(count + 1, next.address() + headersLength, payload);
@@ -127,7 +129,7 @@ final class TcpCoalescer {
             if (packet.get(JAVA_BYTE, 0) != 0x45 || packet.get(JAVA_BYTE, 9) != 6
                     || (packet.get(SHORT_BE, 2) & 0xffff) != length
                     || (packet.get(SHORT_BE, 6) & 0x3fff) != 0
-                    || Checksums.fold(Checksums.add(packet, 0, 20, 0)) != 0xffff) {
+                    || Checksum.fold(Checksums.add(packet, 0, 20, 0)) != 0xffff) {
                 return -1;
             }
         } else if (version != 6 || length < 60 || packet.get(JAVA_BYTE, 6) != 6
@@ -142,7 +144,7 @@ final class TcpCoalescer {
             return -1;
         }
         long sum = Checksums.pseudoHeader(packet, ipv4, 6, length - ipLength);
-        if (Checksums.fold(Checksums.add(packet, ipLength, length - ipLength, sum)) != 0xffff) {
+        if (Checksum.fold(Checksums.add(packet, ipLength, length - ipLength, sum)) != 0xffff) {
             return -1;
         }
         return headersLength;
@@ -185,7 +187,7 @@ final class TcpCoalescer {
         int flags = head.get(JAVA_BYTE, ipLength + 13) | last.get(JAVA_BYTE, ipLength + 13) & TCP_FLAG_PSH;
         head.set(JAVA_BYTE, ipLength + 13, (byte) flags);
         // A partial checksum: the kernel finishes it from the pseudo-header sum left in the field.
-        int pseudo = Checksums.fold(Checksums.pseudoHeader(head, ipv4, 6, total - ipLength));
+        int pseudo = Checksum.fold(Checksums.pseudoHeader(head, ipv4, 6, total - ipLength));
         head.set(SHORT_BE, ipLength + 16, (short) pseudo);
         gsoHeader.set(JAVA_BYTE, 0, (byte) GsoSplitter.FLAG_NEEDS_CSUM);
         gsoHeader.set(JAVA_BYTE, 1, (byte) (ipv4 ? GsoSplitter.GSO_TCPV4 : GsoSplitter.GSO_TCPV6));

@@ -4,6 +4,7 @@ import static dev.zonewire.platform.linux.Checksums.SHORT_BE;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.zonewire.ippacket.Checksum;
 import dev.zonewire.platform.linux.TcpTestPackets.Segment;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -142,13 +143,13 @@ class GsoSplitterTest {
         for (int i = 0; i < payloadLength; i++) {
             packet.set(JAVA_BYTE, 28 + i, (byte) i);
         }
-        int pseudo = Checksums.fold(Checksums.pseudoHeader(packet, true, 17, 8 + payloadLength));
+        int pseudo = Checksum.fold(Checksums.pseudoHeader(packet, true, 17, 8 + payloadLength));
         packet.set(SHORT_BE, 26, (short) pseudo);
         return length;
     }
 
     private static boolean udpChecksumValid(MemorySegment datagram, int length) {
         long sum = Checksums.pseudoHeader(datagram, true, 17, length - 20);
-        return Checksums.fold(Checksums.add(datagram, 20, length - 20, sum)) == 0xffff;
+        return Checksum.fold(Checksums.add(datagram, 20, length - 20, sum)) == 0xffff;
     }
 }

@@ -4,6 +4,7 @@ import static dev.zonewire.platform.linux.Checksums.INT_BE;
 import static dev.zonewire.platform.linux.Checksums.SHORT_BE;
 import static java.lang.foreign.ValueLayout.JAVA_BYTE;
 
+import dev.zonewire.ippacket.Checksum;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
@@ -68,7 +69,7 @@ final class TcpTestPackets {
         MemorySegment packet = destination.asSlice(GsoSplitter.VNET_HEADER_SIZE);
         int length = writeHeaders(segment, packet, segment.headersLength() + segment.payload().length);
         int ipLength = segment.ipv4() ? 20 : 40;
-        int pseudo = Checksums.fold(Checksums.pseudoHeader(packet, segment.ipv4(), 6, length - ipLength));
+        int pseudo = Checksum.fold(Checksums.pseudoHeader(packet, segment.ipv4(), 6, length - ipLength));
         packet.set(SHORT_BE, ipLength + 16, (short) pseudo);
         ValueLayout.OfShort le = ValueLayout.JAVA_SHORT_UNALIGNED;
         destination.set(JAVA_BYTE, 0, (byte) GsoSplitter.FLAG_NEEDS_CSUM);
@@ -81,14 +82,14 @@ final class TcpTestPackets {
     }
 
     static boolean ipv4HeaderValid(MemorySegment packet) {
-        return Checksums.fold(Checksums.add(packet, 0, 20, 0)) == 0xffff;
+        return Checksum.fold(Checksums.add(packet, 0, 20, 0)) == 0xffff;
     }
 
     static boolean tcpChecksumValid(MemorySegment packet, int length) {
         boolean ipv4 = (packet.get(JAVA_BYTE, 0) & 0xf0) == 0x40;
         int ipLength = ipv4 ? 20 : 40;
         long sum = Checksums.pseudoHeader(packet, ipv4, 6, length - ipLength);
-        return Checksums.fold(Checksums.add(packet, ipLength, length - ipLength, sum)) == 0xffff;
+        return Checksum.fold(Checksums.add(packet, ipLength, length - ipLength, sum)) == 0xffff;
     }
 
     private static int writeHeaders(Segment segment, MemorySegment packet, int length) {
