@@ -9,6 +9,9 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -39,6 +42,8 @@ final class NativeFd implements AutoCloseable {
     private final MemorySegment writePoll;
     private final AtomicInteger state = new AtomicInteger();
     private final MemorySegment wakeValue;
+
+    private final CountDownLatch closedNow = new CountDownLatch(1);
 
     /** Takes ownership of {@code fd}, which must already be non-blocking; {@link #close()} wakes waiters. */
     NativeFd(int fd, String description) throws ErrnoException {
@@ -151,8 +156,17 @@ final class NativeFd implements AutoCloseable {
         return pollFds;
     }
 
+    /**
+     * Waits until the descriptor is really closed (a call that was using it has returned), e.g. so
+     * that its port can be bound again; false when {@code timeout} passed first.
+     */
+    boolean awaitClosed(Duration timeout) throws InterruptedException {
+        return closedNow.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
     private void closeNow() {
         Libc.close(fd);
+        closedNow.countDown();
         if (wakeFd >= 0) {
             Libc.close(wakeFd);
         }

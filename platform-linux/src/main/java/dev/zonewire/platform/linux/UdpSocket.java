@@ -9,6 +9,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.net.Inet6Address;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.event.Level;
@@ -288,6 +289,14 @@ public final class UdpSocket implements AutoCloseable {
     @Override
     public void close() {
         fd.close();
+    }
+
+    /**
+     * Waits until a closed socket has really let go of its port: the descriptor closes once a
+     * {@code receive} or {@code send} running in another thread has returned. False after {@code timeout}.
+     */
+    public boolean awaitClosed(Duration timeout) throws InterruptedException {
+        return fd.awaitClosed(timeout);
     }
 
     @Override

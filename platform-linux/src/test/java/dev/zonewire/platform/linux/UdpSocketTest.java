@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -60,6 +61,29 @@ class UdpSocketTest {
             assertThat(receiveAll(receiver, in, 60, sender.localAddress(), address)).containsExactlyElementsOf(sent);
             assertThat(in.segmentSize(0)).isEqualTo(1200);
         }
+    }
+
+    @Test
+    void aClosedSocketThatAThreadWasReceivingOnReleasesItsPortForANewBind() throws Exception {
+        InetAddress address = InetAddress.ofLiteral("127.0.0.1");
+        UdpSocket socket = open(address, false);
+        int port = socket.localAddress().getPort();
+        Thread receiver = Thread.ofPlatform().start(() -> {
+            try (DatagramBatch in = DatagramBatch.allocate(1, 1500)) {
+                socket.receive(in);
+            } catch (IOException closed) {
+                // the close below ends the receive
+            }
+        });
+        Thread.sleep(100);
+
+        socket.close();
+
+        assertThat(socket.awaitClosed(Duration.ofSeconds(5))).isTrue();
+        try (UdpSocket again = UdpSocket.open(UdpSocketOptions.bind(new InetSocketAddress(address, port)))) {
+            assertThat(again.localAddress().getPort()).isEqualTo(port);
+        }
+        receiver.join(5000);
     }
 
     @ParameterizedTest

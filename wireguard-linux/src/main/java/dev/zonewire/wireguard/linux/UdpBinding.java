@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,7 @@ final class UdpBinding implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(UdpBinding.class);
     private static final int RANDOM_PORT_ATTEMPTS = 100;
+    private static final Duration RELEASE_TIMEOUT = Duration.ofSeconds(1);
 
     final UdpSocket ipv4;
     final UdpSocket ipv6;
@@ -70,6 +72,16 @@ final class UdpBinding implements AutoCloseable {
         }
         if (ipv6 != null) {
             ipv6.close();
+        }
+    }
+
+    /** Closes both sockets and waits (up to a second each) until their port is free to bind again. */
+    void closeAndAwaitRelease() throws InterruptedException {
+        close();
+        for (UdpSocket socket : new UdpSocket[] {ipv4, ipv6}) {
+            if (socket != null && !socket.awaitClosed(RELEASE_TIMEOUT)) {
+                log.warn("{} is still in use a second after it was closed", socket);
+            }
         }
     }
 

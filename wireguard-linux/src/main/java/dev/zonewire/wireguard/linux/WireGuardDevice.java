@@ -506,7 +506,13 @@ public final class WireGuardDevice implements AutoCloseable {
         UdpBinding old = binding;
         boolean samePort = port != 0 && port == old.port;
         if (samePort) {
-            old.close();
+            // A packet thread may still be inside a call on the old sockets; the port is free once it returns.
+            try {
+                old.closeAndAwaitRelease();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while re-binding port " + port);
+            }
         }
         UdpBinding fresh;
         try {
